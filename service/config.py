@@ -47,7 +47,6 @@ class Settings:
 
     database_url: str | None
     data_dir: Path
-    app_role: str
     pool_min: int
     pool_max: int
     statement_timeout_ms: int
@@ -65,13 +64,9 @@ class Settings:
         log_level = env.get("LEXTIME_LOG_LEVEL", "info").lower()
         if log_level not in ("debug", "info", "warning", "error"):
             raise ConfigError(f"LEXTIME_LOG_LEVEL must be debug, info, warning or error, got {log_level!r}")
-        role = env.get("LEXTIME_APP_ROLE", "lextime_app")
-        if not role.replace("_", "").isalnum():
-            raise ConfigError(f"LEXTIME_APP_ROLE must be a plain identifier, got {role!r}")
         settings = cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=Path(env.get("LEXTIME_DATA_DIR", ".lextime")).expanduser(),
-            app_role=role,
             pool_min=_int(env, "LEXTIME_POOL_MIN", 1, minimum=0),
             pool_max=_int(env, "LEXTIME_POOL_MAX", 10, minimum=1),
             statement_timeout_ms=_int(env, "LEXTIME_STATEMENT_TIMEOUT_MS", 5000, minimum=1),

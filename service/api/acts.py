@@ -1,0 +1,172 @@
+"""Acts: record one, list them, read one, ask its status or text at a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import asyncpg
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.api.answers import act_state, choose_language, text_answer
+from service.api.auth import require_key
+from service.api.params import (
+    Fields, decode_cursor, encode_cursor, invalid, language, query_date, query_int, query_string, read_json,
+)
+from service.api.render import act_json, json_response, status_json
+from service.domain.dates import today_in
+from service.domain.facts import status_facts
+from service.domain.model import ACT_TYPES, Act, EntryIntoForce
+from service.domain.records import act_payload, akn_work_uri, new_id
+from service.domain.status import StatusCode, status_at
+from service.store import acts as acts_store
+from service.store.db import LATEST
+from service.store.ledger import record
+
+_ACT_FIELDS = {"id", "jurisdiction", "type", "number", "adopted_on", "issuing_body", "titles", "languages",
+               "publication", "entry_into_force", "expires_on", "external_ids"}
+_ULID = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _act_id(f: Fields) -> str:
+    given = f.string("id", identifier=True, max_len=26)
+    if given is None:
+        return new_id()
+    if len(given) != 26 or any(c not in _ULID for c in given) or given[0] > "7":
+        raise invalid("id must be a ULID (26 characters of Crockford base32)", name="body.id")
+    return given
+
+
+def _titles(f: Fields) -> dict[str, str]:
+    raw = f.get("titles")
+    if not isinstance(raw, dict) or not raw:
+        raise invalid("body.titles must be an object of titles by language, e.g. {\"ru\": \"…\"}",
+                      name="body.titles")
+    titles = Fields(raw, allowed=set(raw), where="body.titles")
+    return {language(k, field=f"body.titles.{k}"): titles.required_string(k, max_len=4000) for k in raw}
+
+
+def parse_act(body: object) -> Act:
+    f = Fields(body, allowed=_ACT_FIELDS)
+    act_type = f.required_string("type", identifier=True, max_len=40)
+    if act_type not in ACT_TYPES:
+        raise invalid(f"body.type must be one of {', '.join(ACT_TYPES)}", name="body.type")
+    jurisdiction = f.required_string("jurisdiction", identifier=True, max_len=10).lower()
+    if not jurisdiction.replace("-", "").isalpha():
+        raise invalid("body.jurisdiction must be an ISO 3166 code such as 'kz'", name="body.jurisdiction")
+    titles = _titles(f)
+    languages = [language(x, field="body.languages") for x in f.string_list("languages")] or list(titles)
+    publication = f.obj("publication", allowed={"date", "source"})
+    eif = f.obj("entry_into_force", allowed={"date", "rule", "earliest"})
+    number = f.string("number", identifier=True, max_len=100)
+    adopted = f.date("adopted_on")
+    return Act(
+        id=_act_id(f), jurisdiction=jurisdiction, type=act_type, number=number, adopted_on=adopted,
+        issuing_body=f.string("issuing_body", max_len=500), titles=titles, languages=tuple(languages),
+        publication_date=publication.date("date") if publication else None,
+        publication_source=publication.string("source", max_len=2000) if publication else None,
+        entry_into_force=EntryIntoForce(eif.date("date"), eif.string("rule", max_len=2000), eif.date("earliest"))
+        if eif else EntryIntoForce(),
+        expires_on=f.date("expires_on"),
+        akn_uri=akn_work_uri(jurisdiction, act_type, adopted, number),
+        external_ids=tuple(dict.fromkeys(f.string_list("external_ids", max_items=100))),
+    )
+
+
+async def create_act(request: Request) -> Response:
+    key = await require_key(request)
+    act = parse_act(await read_json(request))
+    entry = await record(request.app.state.pool, actor=key.name, operation="create_act",
+                         payload=act_payload(act))
+    stored = await acts_store.get_act(request.app.state.pool, act_id=act.id, as_of=entry.seq)
+    return json_response(act_json(stored), status=201, headers={"Location": f"/v1/acts/{act.id}"})
+
+
+async def load_act(request: Request) -> Act:
+    return await acts_store.get_act(request.app.state.pool, act_id=request.path_params["act_id"], as_of=LATEST)
+
+
+async def get_act(request: Request) -> Response:
+    return json_response(act_json(await load_act(request)))
+
+
+def _asked_day(request: Request, act: Act) -> date:
+    return query_date(request) or today_in(act.jurisdiction)
+
+
+async def act_status(request: Request) -> Response:
+    act = await load_act(request)
+    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    day = _asked_day(request, act)
+    return json_response({"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
+
+
+async def act_text(request: Request) -> Response:
+    act = await load_act(request)
+    raw_lang = request.query_params.get("lang")
+    fmt = request.query_params.get("format", "json")
+    if fmt not in ("json", "text"):
+        raise invalid("format must be json or text", name="format")
+    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
+    answer = await text_answer(request.app.state.pool, state, day=_asked_day(request, act), lang=lang,
+                               as_of=LATEST)
+    if fmt == "text":
+        return Response(answer["text"] or "", media_type="text/plain; charset=utf-8",
+                        headers={"X-Lextime-Status": answer["status"]["code"]})
+    return json_response(answer)
+
+
+async def list_acts(request: Request) -> Response:
+    pool = request.app.state.pool
+    limit = query_int(request, "limit", default=50, low=1, high=500)
+    after = decode_cursor(request.query_params.get("cursor"))
+    wanted_status = query_string(request, "status", max_len=40)
+    if wanted_status is not None and wanted_status not in StatusCode.__members__.values():
+        raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
+    day = query_date(request)
+    q_text = query_string(request, "q")
+    filters = dict(type=query_string(request, "type", max_len=40), number=query_string(request, "number"),
+                   adopted=query_date(request, "adopted"),
+                   title_pattern=f"%{_escape_like(q_text)}%" if q_text else None,
+                   external_id=query_string(request, "external_id"))
+    items: list[Act] = []
+    while len(items) <= limit:
+        batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, **filters)
+        if not batch:
+            break
+        after = batch[-1].id
+        items.extend(batch if wanted_status is None else await _with_status(pool, batch, wanted_status, day))
+        if len(batch) <= limit:
+            break
+    more = len(items) > limit
+    items = items[:limit]
+    body = {"items": [act_json(a) for a in items], "next": None}
+    headers = {}
+    if more:
+        cursor = encode_cursor(items[-1].id)
+        body["next"] = f"/v1/acts?{_next_query(request, cursor)}"
+        headers["Link"] = f'<{body["next"]}>; rel="next"'
+    return json_response(body, headers=headers)
+
+
+async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: date | None) -> list[Act]:
+    relations = await acts_store.relations_targeting(pool, act_ids=[a.id for a in acts], as_of=LATEST)
+    kept = []
+    for act in acts:
+        on = day or today_in(act.jurisdiction)
+        if status_at(status_facts(act, relations), on).code == wanted:
+            kept.append(act)
+    return kept
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _next_query(request: Request, cursor: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    return urlencode([*params, ("cursor", cursor)])
+

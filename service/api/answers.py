@@ -1,0 +1,82 @@
+"""Point-in-time answers shared by the v1 routes and the AKN addresses: status and text of an act on a day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from service.api.render import edition_json, joined_text, status_json, unit_json
+from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
+from service.domain.facts import status_facts
+from service.domain.model import Act, Edition
+from service.domain.status import Status, StatusFacts, in_force_on, status_at
+from service.errors import Problem
+from service.store import acts as acts_store
+from service.store import editions as editions_store
+
+
+@dataclass(frozen=True)
+class ActState:
+    """What the answers about one act need, read once per request."""
+
+    act: Act
+    facts: StatusFacts
+    editions: list[Edition]
+
+    def status(self, day: date) -> Status:
+        return status_at(self.facts, day)
+
+    def periods(self) -> list[EditionPeriod]:
+        ends = [t.boundary.latest for t in self.facts.terminations if t.boundary.latest is not None]
+        return edition_periods(self.editions, ends=min(ends, default=None))
+
+    def period_of(self, edition: Edition) -> EditionPeriod:
+        return next(p for p in self.periods() if p.edition == edition)
+
+
+async def act_state(pool: asyncpg.Pool, act: Act, *, as_of: int) -> ActState:
+    relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
+    editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
+    return ActState(act, status_facts(act, relations), editions)
+
+
+def choose_language(state: ActState, lang: str | None) -> str:
+    """The language asked for, or the act's primary one; 404 when the act has never had it."""
+    known = list(dict.fromkeys([*state.act.languages, *(l for e in state.editions for l in e.languages)]))
+    if lang is None:
+        if not known:
+            raise Problem(404, "language-not-available", "the act has no text in any language on record")
+        return known[0]
+    if lang not in known:
+        raise Problem(404, "language-not-available", f"the act has no expression in {lang!r}",
+                      available=known)
+    return lang
+
+
+async def text_answer(
+    pool: asyncpg.Pool, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
+) -> dict[str, Any]:
+    """The text in force on `day` (or of the given edition), with the status and how we know."""
+    status = state.status(day)
+    if edition is None and in_force_on(status):
+        edition = edition_in_force(state.editions, day)
+    units = []
+    if edition is not None and lang in edition.languages:
+        units = await editions_store.expression_at(pool, act_id=state.act.id, lang=lang,
+                                                   day=edition.valid_from if day < edition.valid_from else day,
+                                                   as_of=as_of)
+    previous, following = nearest_editions(state.editions, day)
+    return {
+        "act": state.act.id,
+        "date": day.isoformat(),
+        "lang": lang,
+        "status": status_json(status),
+        "edition": edition_json(state.period_of(edition)) if edition is not None else None,
+        "text": joined_text(units),
+        "units": [unit_json(u) for u in units],
+        "nearest_editions": {"on_or_before": previous.isoformat() if previous else None,
+                             "after": following.isoformat() if following else None},
+    }

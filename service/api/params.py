@@ -1,0 +1,187 @@
+"""Reading requests strictly: JSON bodies within limits, known fields only, typed query parameters."""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from service.domain.dates import parse_date
+from service.domain.model import AKN_LANGUAGES, LANGUAGES
+from service.errors import Problem
+
+MAX_STRING = 1_000_000
+MAX_DEPTH = 32
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def invalid(detail: str, *, name: str | None = None, slug: str = "invalid-request") -> Problem:
+    params = [{"name": name, "reason": detail}] if name else None
+    return Problem(400, slug, detail, invalid_params=params)
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON: refused when too large (413), not JSON (400) or nested too deep."""
+    limit: int = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    try:
+        value = orjson.loads(b"".join(chunks))
+    except orjson.JSONDecodeError as exc:
+        raise Problem(400, "malformed-json", f"the request body is not valid JSON: {exc}") from None
+    _check_shape(value, 0)
+    return value
+
+
+def _check_shape(value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise Problem(400, "malformed-json", f"the request body is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_shape(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_shape(v, depth + 1)
+    elif isinstance(value, str) and len(value) > MAX_STRING:
+        raise Problem(400, "malformed-json", f"a string in the request body is over {MAX_STRING} characters")
+
+
+class Fields:
+    """Typed access to a JSON object's members, refusing members it does not know."""
+
+    def __init__(self, value: Any, *, allowed: set[str], where: str = "body") -> None:
+        if not isinstance(value, dict):
+            raise invalid(f"{where} must be a JSON object", name=where)
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise Problem(400, "unknown-fields", f"{where} has fields Lextime does not know: {', '.join(unknown)}",
+                          invalid_params=[{"name": f"{where}.{u}", "reason": "unknown field"} for u in unknown])
+        self.value: dict[str, Any] = value
+        self.where = where
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}"
+
+    def get(self, key: str) -> Any:
+        return self.value.get(key)
+
+    def string(self, key: str, *, required: bool = False, max_len: int = 2000, identifier: bool = False) -> str | None:
+        v = self.value.get(key)
+        if v is None:
+            if required:
+                raise invalid(f"{self._name(key)} is required", name=self._name(key))
+            return None
+        if not isinstance(v, str):
+            raise invalid(f"{self._name(key)} must be a string", name=self._name(key))
+        v = unicodedata.normalize("NFC", v)
+        if required and not v.strip():
+            raise invalid(f"{self._name(key)} must not be empty", name=self._name(key))
+        if len(v) > max_len:
+            raise invalid(f"{self._name(key)} is longer than {max_len} characters", name=self._name(key))
+        if identifier and (_CONTROL.search(v) or v != v.strip()):
+            raise invalid(f"{self._name(key)} must not contain control characters or surrounding spaces",
+                          name=self._name(key))
+        return v
+
+    def required_string(self, key: str, **kwargs: Any) -> str:
+        value = self.string(key, required=True, **kwargs)
+        assert value is not None
+        return value
+
+    def date(self, key: str, *, required: bool = False) -> date | None:
+        v = self.value.get(key)
+        if v is None:
+            if required:
+                raise invalid(f"{self._name(key)} is required", name=self._name(key))
+            return None
+        if not isinstance(v, str):
+            raise invalid(f"{self._name(key)} must be a date string YYYY-MM-DD", name=self._name(key))
+        return parse_date(v, field=self._name(key))
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        v = self.value.get(key, default)
+        if not isinstance(v, bool):
+            raise invalid(f"{self._name(key)} must be true or false", name=self._name(key))
+        return v
+
+    def obj(self, key: str, *, allowed: set[str], required: bool = False) -> Fields | None:
+        v = self.value.get(key)
+        if v is None:
+            if required:
+                raise invalid(f"{self._name(key)} is required", name=self._name(key))
+            return None
+        return Fields(v, allowed=allowed, where=self._name(key))
+
+    def string_list(self, key: str, *, max_items: int = 1000) -> list[str]:
+        v = self.value.get(key)
+        if v is None:
+            return []
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise invalid(f"{self._name(key)} must be a list of non-empty strings", name=self._name(key))
+        if len(v) > max_items:
+            raise invalid(f"{self._name(key)} has more than {max_items} items", name=self._name(key))
+        return [unicodedata.normalize("NFC", x) for x in v]
+
+
+def language(value: str, *, field: str = "lang") -> str:
+    """A language code: two-letter (kk, ru, en) or the AKN three-letter form (kaz, rus, eng)."""
+    code = AKN_LANGUAGES.get(value, value)
+    if code not in LANGUAGES:
+        known = ", ".join([*LANGUAGES, *AKN_LANGUAGES])
+        raise Problem(400, "unknown-language", f"{field} {value!r} is not a language Lextime knows ({known})",
+                      invalid_params=[{"name": field, "reason": "unknown language"}])
+    return code
+
+
+def query_date(request: Request, name: str = "date") -> date | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    return parse_date(raw, field=name)
+
+
+def query_int(request: Request, name: str, *, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or not low <= int(raw) <= high:
+        raise invalid(f"{name} must be a whole number from {low} to {high}, got {raw!r}", name=name)
+    return int(raw)
+
+
+def query_string(request: Request, name: str, *, max_len: int = 500) -> str | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if len(raw) > max_len or _CONTROL.search(raw):
+        raise invalid(f"{name} must be at most {max_len} characters without control characters", name=name)
+    return unicodedata.normalize("NFC", raw)
+
+
+def encode_cursor(last_id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps({"after": last_id})).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> str:
+    if raw is None:
+        return ""
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        after = value["after"]
+        if not isinstance(after, str):
+            raise TypeError
+        return after
+    except (ValueError, TypeError, KeyError, orjson.JSONDecodeError):
+        raise invalid("cursor is not one Lextime gave out", name="cursor", slug="invalid-cursor") from None

@@ -1,0 +1,107 @@
+"""Responses built from domain objects, in one place."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from service import API_VERSION
+from service.domain.dates import iso
+from service.domain.editions import EditionPeriod
+from service.domain.model import RELATION_INVERSES, Act, Relation, Unit
+from service.domain.status import LABELS, Status
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_response(content: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(content, status_code=status, headers={"X-Lextime-Api-Version": API_VERSION,
+                                                              **(headers or {})})
+
+
+def act_json(act: Act) -> dict[str, Any]:
+    eif = act.entry_into_force
+    return {
+        "id": act.id,
+        "jurisdiction": act.jurisdiction,
+        "type": act.type,
+        "number": act.number,
+        "adopted_on": iso(act.adopted_on),
+        "issuing_body": act.issuing_body,
+        "titles": act.titles,
+        "languages": list(act.languages),
+        "publication": {"date": iso(act.publication_date), "source": act.publication_source},
+        "entry_into_force": {"date": iso(eif.date), "rule": eif.rule, "earliest": iso(eif.earliest)},
+        "expires_on": iso(act.expires_on),
+        "akn_uri": act.akn_uri,
+        "external_ids": list(act.external_ids),
+        "recorded_seq": act.recorded_seq,
+    }
+
+
+def status_json(status: Status) -> dict[str, Any]:
+    r = status.reason
+    return {
+        "code": status.code.value,
+        "label": LABELS[status.code],
+        "since": iso(status.since),
+        "until": iso(status.until),
+        "certain": status.certain,
+        "window": {"earliest": iso(status.window.earliest), "latest": iso(status.window.latest)}
+        if status.window else None,
+        "reason": {"relation": r.relation, "act": r.act, "note": r.note, "basis": r.basis},
+    }
+
+
+def edition_json(period: EditionPeriod) -> dict[str, Any]:
+    e = period.edition
+    return {
+        "valid_from": e.valid_from.isoformat(),
+        "valid_to": iso(period.valid_to),
+        "source_acts": list(e.source_acts),
+        "languages": list(e.languages),
+        "text_completeness": e.text_completeness,
+        "note": e.note,
+        "recorded_seq": e.recorded_seq,
+    }
+
+
+def unit_json(u: Unit) -> dict[str, Any]:
+    return {
+        "eId": u.eid, "wId": u.wid, "kind": u.kind, "num": u.num, "heading": u.heading,
+        "text": u.text if u.text_available else None, "text_available": u.text_available, "sha256": u.sha256,
+    }
+
+
+def relation_json(r: Relation, *, from_act: str | None = None) -> dict[str, Any]:
+    """A relation; seen from `from_act`, labelled in that act's direction (`repeals` or `repealed_by`)."""
+    label = r.type
+    if from_act is not None and r.target_act == from_act and r.source_act != from_act:
+        label = RELATION_INVERSES.get(r.type, r.type)
+    return {
+        "id": r.id, "type": r.type, "label": label,
+        "source_act": r.source_act, "source_unit": r.source_unit,
+        "target_act": r.target_act, "target_unit": r.target_unit,
+        "effective_date": iso(r.effective_date), "effective_rule": r.effective_rule,
+        "effective_window": {"earliest": iso(r.effective_earliest), "latest": iso(r.effective_latest)}
+        if r.effective_date is None else None,
+        "ends_on": iso(r.ends_on), "basis": r.basis, "note": r.note, "recorded_seq": r.recorded_seq,
+    }
+
+
+def joined_text(units: list[Unit]) -> str | None:
+    """The consolidated text: the units that have text, in order, separated by a blank line."""
+    parts = [u.text for u in units if u.text_available and u.text]
+    return "\n\n".join(parts) if parts else None
+
+
+def day(d: date) -> str:
+    return d.isoformat()

@@ -1,0 +1,99 @@
+"""The Starlette application: routes, middleware, error handlers, and the lifespan that owns the pool."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import structlog
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from service.api import acts, akn, editions, health, relations
+from service.config import Settings
+from service.domain.errors import DomainError
+from service.errors import Problem, from_domain, problem_response
+from service.middleware import RequestLog
+from service.store.db import create_pool
+
+log = structlog.get_logger("lextime.app")
+
+ROUTES = [
+    Route("/healthz", health.healthz, methods=["GET"]),
+    Route("/readyz", health.readyz, methods=["GET"]),
+    Route("/v1/acts", acts.list_acts, methods=["GET"]),
+    Route("/v1/acts", acts.create_act, methods=["POST"]),
+    Route("/v1/acts/{act_id}", acts.get_act, methods=["GET"]),
+    Route("/v1/acts/{act_id}/status", acts.act_status, methods=["GET"]),
+    Route("/v1/acts/{act_id}/text", acts.act_text, methods=["GET"]),
+    Route("/v1/acts/{act_id}/editions", editions.list_editions, methods=["GET"]),
+    Route("/v1/acts/{act_id}/editions", editions.create_edition, methods=["POST"]),
+    Route("/v1/acts/{act_id}/relations", relations.list_relations, methods=["GET"]),
+    Route("/v1/relations", relations.create_relation, methods=["POST"]),
+    Route("/akn/{path:path}", akn.resolve, methods=["GET"]),
+]
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(exc, instance=request.url.path)
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return problem_response(from_domain(exc), instance=request.url.path)
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    detail = {404: f"nothing is at {request.url.path}",
+              405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
+    return problem_response(Problem(exc.status_code, slug, detail, headers=exc.headers), instance=request.url.path)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.error("request_failed", path=request.url.path, error=type(exc).__name__, exc_info=exc)
+    return problem_response(Problem(500, "internal-error", "Lextime failed to answer; the error is logged"),
+                            instance=request.url.path)
+
+
+def create_app(settings: Settings) -> Starlette:
+    if not settings.database_url:
+        raise RuntimeError("create_app needs settings.database_url (the CLI sets it for the embedded database)")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.pool = await create_pool(
+            settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
+            statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
+        )
+        log.info("service_started")
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+            log.info("service_stopped")
+
+    app = Starlette(
+        routes=ROUTES,
+        lifespan=lifespan,
+        exception_handlers={
+            Problem: _problem, DomainError: _domain, HTTPException: _http, Exception: _unexpected,
+        },
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestLog)
+    return app
+
+
+def app_from_env() -> Starlette:
+    """The factory uvicorn's workers call: settings from the environment, logging configured."""
+    from service.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""Domain: pure code (dates and status, edition selection, units, hashing, parsers) with no I/O."""

@@ -1,0 +1,72 @@
+"""Ledger entries and their hash chain: RFC 8785 canonical JSON, sha256, each entry naming the one before."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+GENESIS_HASH = "0" * 64
+OPERATIONS = ("create_act", "add_edition", "add_relation")
+
+
+def format_recorded_at(moment: datetime) -> str:
+    """The one textual form of a recorded_at that enters the hash: UTC, microseconds, 'Z'."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    seq: int
+    recorded_at: datetime
+    actor: str
+    operation: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return hashed_fields(self.seq, self.recorded_at, self.actor, self.operation, self.payload, self.prev_hash)
+
+
+def hashed_fields(
+    seq: int, recorded_at: datetime, actor: str, operation: str, payload: dict[str, Any], prev_hash: str
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "recorded_at": format_recorded_at(recorded_at),
+        "actor": actor,
+        "operation": operation,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+
+
+def canonical_json(value: Any) -> bytes:
+    return rfc8785.dumps(value)
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(fields)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def verify_chain(entries: list[LedgerEntry], *, prev_hash: str = GENESIS_HASH, prev_seq: int = 0) -> ChainBreak | None:
+    """The first entry that does not follow from the one before it, or None when the chain holds."""
+    for e in entries:
+        if e.seq != prev_seq + 1:
+            return ChainBreak(e.seq, f"expected seq {prev_seq + 1}")
+        if e.prev_hash != prev_hash:
+            return ChainBreak(e.seq, "prev_hash does not match the previous entry's hash")
+        if entry_hash(e.hashed_fields()) != e.hash:
+            return ChainBreak(e.seq, "hash does not match the entry's content")
+        prev_hash, prev_seq = e.hash, e.seq
+    return None

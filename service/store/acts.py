@@ -1,0 +1,73 @@
+"""Reading acts, their aliases and the relations around them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from service.domain.errors import NotFound
+from service.domain.model import Act, EntryIntoForce, Relation
+from service.store.errors import translate
+from service.store.queries import q
+
+
+def act_from_row(r: asyncpg.Record) -> Act:
+    return Act(
+        id=r["id"], jurisdiction=r["jurisdiction"], type=r["type"], number=r["number"],
+        adopted_on=r["adopted_on"], issuing_body=r["issuing_body"], titles=r["titles"],
+        languages=tuple(r["languages"]), publication_date=r["publication_date"],
+        publication_source=r["publication_source"],
+        entry_into_force=EntryIntoForce(r["eif_date"], r["eif_rule"], r["eif_earliest"]),
+        expires_on=r["expires_on"], akn_uri=r["akn_uri"], external_ids=tuple(r["external_ids"]),
+        recorded_seq=r["recorded_seq"],
+    )
+
+
+def relation_from_row(r: asyncpg.Record) -> Relation:
+    return Relation(
+        id=r["id"], type=r["type"], source_act=r["source_act"], source_unit=r["source_unit"],
+        target_act=r["target_act"], target_unit=r["target_unit"], effective_date=r["effective_date"],
+        effective_rule=r["effective_rule"], effective_earliest=r["effective_earliest"],
+        effective_latest=r["effective_latest"], ends_on=r["ends_on"], basis=r["basis"], note=r["note"],
+        recorded_seq=r["recorded_seq"],
+    )
+
+
+async def get_act(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> Act:
+    async with translate():
+        row = await conn.fetchrow(q("act_by_id"), act_id, as_of)
+    if row is None:
+        raise NotFound(f"no act with id {act_id!r}", act_id=act_id)
+    return act_from_row(row)
+
+
+async def act_id_by_alias(conn: asyncpg.Connection | asyncpg.Pool, *, alias: str, as_of: int) -> str | None:
+    async with translate():
+        value = await conn.fetchval(q("act_id_by_alias"), alias, as_of)
+    return str(value) if value is not None else None
+
+
+async def list_acts(
+    conn: asyncpg.Connection | asyncpg.Pool, *, as_of: int, after: str, type: str | None, number: str | None,
+    adopted: date | None, title_pattern: str | None, external_id: str | None, limit: int,
+) -> list[Act]:
+    async with translate():
+        rows = await conn.fetch(
+            q("acts_page"), as_of, after, type, number, adopted, title_pattern, external_id, limit
+        )
+    return [act_from_row(r) for r in rows]
+
+
+async def relations_of_act(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> list[Relation]:
+    async with translate():
+        rows = await conn.fetch(q("relations_of_act"), act_id, as_of)
+    return [relation_from_row(r) for r in rows]
+
+
+async def relations_targeting(
+    conn: asyncpg.Connection | asyncpg.Pool, *, act_ids: list[str], as_of: int
+) -> list[Relation]:
+    async with translate():
+        rows = await conn.fetch(q("relations_targeting"), act_ids, as_of)
+    return [relation_from_row(r) for r in rows]

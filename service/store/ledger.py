@@ -1,0 +1,49 @@
+"""Appending to the ledger: one entry per write command, projections written in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+import structlog
+
+from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
+from service.store import projections
+from service.store.errors import translate
+from service.store.queries import q
+
+log = structlog.get_logger("lextime.ledger")
+
+
+async def append(conn: asyncpg.Connection, *, actor: str, operation: str, payload: dict[str, Any]) -> LedgerEntry:
+    """Append one entry; the caller holds a transaction, and the append lock is held until it commits."""
+    await conn.execute(q("ledger_lock"))
+    head = await conn.fetchrow(q("ledger_head"))
+    seq = (head["seq"] or 0) + 1
+    prev_hash = head["hash"] or GENESIS_HASH
+    recorded_at = head["now"]
+    digest = entry_hash(hashed_fields(seq, recorded_at, actor, operation, payload, prev_hash))
+    await conn.execute(q("ledger_insert"), seq, recorded_at, actor, operation, payload, prev_hash, digest)
+    return LedgerEntry(seq, recorded_at, actor, operation, payload, prev_hash, digest)
+
+
+async def record(
+    pool: asyncpg.Pool, *, actor: str, operation: str, payload: dict[str, Any],
+    texts: Mapping[str, str] | None = None,
+) -> LedgerEntry:
+    """One write command: texts stored, entry appended, projections written; all or nothing."""
+    async with translate(), pool.acquire() as conn, conn.transaction():
+        if texts:
+            await conn.execute(q("text_insert"), list(texts), list(texts.values()))
+        entry = await append(conn, actor=actor, operation=operation, payload=payload)
+        await projections.apply(conn, entry)
+    log.info("ledger_appended", seq=entry.seq, operation=operation, actor=actor)
+    return entry
+
+
+def entry_from_row(row: asyncpg.Record) -> LedgerEntry:
+    return LedgerEntry(
+        row["seq"], row["recorded_at"], row["actor"], row["operation"], row["payload"], row["prev_hash"],
+        row["hash"],
+    )

@@ -1,0 +1,27 @@
+-- name: ledger_lock
+-- Serialises appends: held to commit, so sequence order equals commit order.
+SELECT pg_advisory_xact_lock(7031900002)
+
+-- name: ledger_head
+-- The last entry's seq and hash (none on an empty ledger), with the clock read inside the append lock.
+SELECT (SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1) AS seq,
+       (SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1) AS hash,
+       clock_timestamp() AS now
+
+-- name: ledger_insert
+-- Appends one entry.
+INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+
+-- name: ledger_range
+-- Entries after a seq, in order (chain verification and the feed).
+SELECT seq, recorded_at, actor, operation, payload, prev_hash, hash
+FROM ledger WHERE seq > $1 ORDER BY seq LIMIT $2
+
+-- name: ledger_head_seq
+-- The seq of the newest entry, 0 on an empty ledger.
+SELECT coalesce(max(seq), 0) FROM ledger
+
+-- name: text_insert
+-- Stores a text once under its content address.
+INSERT INTO texts (sha256, body) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (sha256) DO NOTHING

@@ -1,0 +1,139 @@
+"""Test fixtures: a real PostgreSQL (DATABASE_URL, else an embedded one), a migrated template database,
+a fresh database per test, and the service running on a real socket for HTTP tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from hypothesis import HealthCheck, settings
+
+from service.app import create_app
+from service.config import Settings
+from service.store.keys import insert_key
+from service.store.migrate import migrate
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("LEXTIME_HYPOTHESIS_PROFILE", "dev"))
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def with_database(dsn: str, name: str) -> str:
+    """The same server, another database."""
+    return urlunsplit(urlsplit(dsn)._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> Iterator[str]:
+    """A DSN of a PostgreSQL server on which tests may create databases."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    from service.embedded import EmbeddedDatabase
+
+    folder = Path(tempfile.mkdtemp(prefix="lextime-test-pg-", dir="/tmp"))
+    folder.chmod(0o755)
+    db = EmbeddedDatabase(folder)
+    try:
+        yield db.start()
+    finally:
+        db.stop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def template_db(server_dsn: str) -> AsyncIterator[str]:
+    """A database with every migration applied, copied for each test."""
+    name = f"lextime_tmpl_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await migrate(with_database(server_dsn, name))
+        yield name
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test; its owner's DSN."""
+    name = f"lextime_t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+        yield with_database(server_dsn, name)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def owner(database: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the schema's owner (a superuser in tests)."""
+    conn = await asyncpg.connect(database)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Api:
+    """The service on a real socket, an HTTP client for it, and a write key."""
+
+    client: httpx.AsyncClient
+    key: str
+    base_url: str
+    dsn: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    async def post(self, path: str, json: object, **kwargs: object) -> httpx.Response:
+        return await self.client.post(path, json=json, headers=self.auth, **kwargs)  # type: ignore[arg-type]
+
+    async def get(self, path: str, **kwargs: object) -> httpx.Response:
+        return await self.client.get(path, **kwargs)  # type: ignore[arg-type]
+
+
+async def start_server(dsn: str, **env: str) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
+    settings = Settings.from_env({"DATABASE_URL": dsn, **env})
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None, access_log=False,
+                            lifespan="on", loop="none")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return server, task, f"http://127.0.0.1:{port}"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api(database: str, owner: asyncpg.Connection) -> AsyncIterator[Api]:
+    key = await insert_key(owner, name="test-writer")
+    server, task, base = await start_server(database)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            yield Api(client, key, base, database)
+    finally:
+        server.should_exit = True
+        await task
