@@ -6,24 +6,31 @@ from datetime import date
 from urllib.parse import urlencode
 
 import asyncpg
-
 from starlette.requests import Request
 from starlette.responses import Response
 
+from service import commands
 from service.api.answers import act_state, choose_language, text_answer
 from service.api.auth import require_key
 from service.api.params import (
-    Fields, decode_cursor, encode_cursor, invalid, language, query_date, query_int, query_string, read_json,
+    Fields,
+    decode_cursor,
+    encode_cursor,
+    invalid,
+    language,
+    query_date,
+    query_int,
+    query_string,
+    read_json,
 )
 from service.api.render import act_json, json_response, status_json
 from service.domain.dates import today_in
 from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
-from service.domain.records import act_payload, akn_work_uri, new_id
+from service.domain.records import akn_work_uri, new_id
 from service.domain.status import StatusCode, status_at
 from service.store import acts as acts_store
 from service.store.db import LATEST
-from service.store.ledger import record
 
 _ACT_FIELDS = {"id", "jurisdiction", "type", "number", "adopted_on", "issuing_body", "titles", "languages",
                "publication", "entry_into_force", "expires_on", "external_ids"}
@@ -78,8 +85,7 @@ def parse_act(body: object) -> Act:
 async def create_act(request: Request) -> Response:
     key = await require_key(request)
     act = parse_act(await read_json(request))
-    entry = await record(request.app.state.pool, actor=key.name, operation="create_act",
-                         payload=act_payload(act))
+    entry = await commands.create_act(request.app.state.pool, actor=key.name, act=act)
     stored = await acts_store.get_act(request.app.state.pool, act_id=act.id, as_of=entry.seq)
     return json_response(act_json(stored), status=201, headers={"Location": f"/v1/acts/{act.id}"})
 

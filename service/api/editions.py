@@ -5,17 +5,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from service import commands
 from service.api.acts import load_act
 from service.api.answers import act_state
 from service.api.auth import require_key
 from service.api.params import Fields, invalid, language, read_json
 from service.api.render import edition_json, json_response
+from service.commands import NewEdition
 from service.domain.model import Unit
-from service.domain.records import edition_record
-from service.domain.units import UNIT_KINDS, check_eid, check_unique, completeness, units_from_plain_text, with_hashes
-from service.store import acts as acts_store
+from service.domain.units import UNIT_KINDS, check_eid, check_unique, units_from_plain_text, with_hashes
 from service.store.db import LATEST
-from service.store.ledger import record
 
 _UNIT_FIELDS = {"eId", "wId", "kind", "num", "heading", "text", "text_available"}
 
@@ -60,11 +59,8 @@ def _expression(raw: object, where: str) -> list[Unit]:
     return units
 
 
-async def create_edition(request: Request) -> Response:
-    key = await require_key(request)
-    pool = request.app.state.pool
-    act = await load_act(request)
-    f = Fields(await read_json(request), allowed={"valid_from", "source_acts", "note", "expressions"})
+def parse_edition(act_id: str, body: object) -> NewEdition:
+    f = Fields(body, allowed={"valid_from", "source_acts", "note", "expressions"})
     valid_from = f.date("valid_from", required=True)
     assert valid_from is not None
     raw_expressions = f.get("expressions")
@@ -74,16 +70,20 @@ async def create_edition(request: Request) -> Response:
         language(lang, field=f"body.expressions.{lang}"): with_hashes(_expression(raw, f"body.expressions.{lang}"))
         for lang, raw in raw_expressions.items()
     }
-    sources = f.string_list("source_acts", max_items=100)
-    for source in sources:
-        await acts_store.get_act(pool, act_id=source, as_of=LATEST)
-    rec = edition_record(act_id=act.id, valid_from=valid_from, source_acts=sources,
-                         note=f.string("note", max_len=4000), completeness=completeness(expressions),
-                         expressions=expressions)
-    entry = await record(pool, actor=key.name, operation="add_edition", payload=rec.payload, texts=rec.texts)
+    return NewEdition(act_id=act_id, valid_from=valid_from,
+                      source_acts=tuple(dict.fromkeys(f.string_list("source_acts", max_items=100))),
+                      note=f.string("note", max_len=4000), expressions=expressions)
+
+
+async def create_edition(request: Request) -> Response:
+    key = await require_key(request)
+    pool = request.app.state.pool
+    act = await load_act(request)
+    edition = parse_edition(act.id, await read_json(request))
+    entry = await commands.add_edition(pool, actor=key.name, edition=edition)
     state = await act_state(pool, act, as_of=entry.seq)
-    edition = next(e for e in state.editions if e.valid_from == valid_from)
-    return json_response(edition_json(state.period_of(edition)), status=201,
+    stored = next(e for e in state.editions if e.valid_from == edition.valid_from)
+    return json_response(edition_json(state.period_of(stored)), status=201,
                          headers={"Location": f"/v1/acts/{act.id}/editions"})
 
 

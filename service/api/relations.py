@@ -5,16 +5,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from service import commands
 from service.api.acts import load_act
 from service.api.auth import require_key
 from service.api.params import Fields, invalid, read_json
 from service.api.render import json_response, relation_json
 from service.domain.model import BASES, RELATION_INVERSES, Relation
-from service.domain.records import new_id, relation_payload
+from service.domain.records import new_id
 from service.domain.units import check_eid
 from service.store import acts as acts_store
 from service.store.db import LATEST
-from service.store.ledger import record
 
 _FIELDS = {"type", "source_act", "source_unit", "target_act", "target_unit", "effective_date", "effective_rule",
            "effective_window", "ends_on", "basis", "note"}
@@ -56,9 +56,7 @@ async def create_relation(request: Request) -> Response:
     key = await require_key(request)
     pool = request.app.state.pool
     relation = parse_relation(await read_json(request))
-    for act_id in {relation.source_act, relation.target_act}:
-        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
-    entry = await record(pool, actor=key.name, operation="add_relation", payload=relation_payload(relation))
+    entry = await commands.add_relation(pool, actor=key.name, relation=relation)
     stored = next(r for r in await acts_store.relations_of_act(pool, act_id=relation.target_act, as_of=entry.seq)
                   if r.id == relation.id)
     return json_response(relation_json(stored), status=201,

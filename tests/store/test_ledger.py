@@ -1,0 +1,129 @@
+"""The ledger: gap-free and commit-ordered under concurrent writers, hash-chained, append-only."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from service.domain.ledger import GENESIS_HASH, verify_chain
+from service.store.db import create_pool
+from service.store.ledger import entry_from_row, record
+from service.store.queries import q
+
+WRITERS = 10
+PER_WRITER = 20
+
+
+def _payload(writer: int, i: int) -> dict[str, object]:
+    act_id = f"01J{writer:03d}{i:04d}".ljust(26, "0")
+    return {"act": {"id": act_id, "jurisdiction": "kz", "type": "decree", "number": f"{writer}-{i}",
+                    "adopted_on": "2020-01-01", "issuing_body": None, "titles": {"ru": f"Акт {writer}-{i}"},
+                    "languages": ["ru"], "publication": {"date": None, "source": None},
+                    "entry_into_force": {"date": None, "rule": None, "earliest": None}, "expires_on": None,
+                    "akn_uri": None, "external_ids": []}}
+
+
+async def test_concurrent_writers_leave_a_gap_free_commit_ordered_chain(database: str) -> None:
+    pool = await create_pool(database, min_size=WRITERS + 1, max_size=WRITERS + 1)
+    observed_gaps: list[tuple[int, int]] = []
+    done = asyncio.Event()
+
+    async def writer(w: int) -> None:
+        for i in range(PER_WRITER):
+            await record(pool, actor=f"writer-{w}", operation="create_act", payload=_payload(w, i))
+
+    async def reader() -> None:
+        # A feed reader must never see seq n+1 committed while n is not yet visible.
+        while not done.is_set():
+            seqs = [r["seq"] for r in await pool.fetch("SELECT seq FROM ledger ORDER BY seq")]
+            if seqs != list(range(1, len(seqs) + 1)):
+                observed_gaps.append((len(seqs), seqs[-1]))
+            await asyncio.sleep(0)
+
+    try:
+        read_task = asyncio.create_task(reader())
+        await asyncio.gather(*(writer(w) for w in range(WRITERS)))
+        done.set()
+        await read_task
+        rows = await pool.fetch(q("ledger_range"), 0, 10_000)
+    finally:
+        await pool.close()
+
+    entries = [entry_from_row(r) for r in rows]
+    assert [e.seq for e in entries] == list(range(1, WRITERS * PER_WRITER + 1))
+    assert observed_gaps == []
+    assert all(a.recorded_at <= b.recorded_at for a, b in zip(entries, entries[1:]))
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert verify_chain(entries) is None
+    assert {e.actor for e in entries} == {f"writer-{w}" for w in range(WRITERS)}
+
+
+async def test_a_failed_write_leaves_no_entry_and_no_projection(database: str) -> None:
+    pool = await create_pool(database)
+    try:
+        await record(pool, actor="t", operation="create_act", payload=_payload(1, 1))
+        with pytest.raises(Exception):
+            # The same act id again: the projection's unique index refuses it, the whole entry rolls back.
+            await record(pool, actor="t", operation="create_act", payload=_payload(1, 1))
+        assert await pool.fetchval("SELECT count(*) FROM ledger") == 1
+        assert await pool.fetchval("SELECT count(*) FROM acts") == 1
+        entry = await record(pool, actor="t", operation="create_act", payload=_payload(1, 2))
+        assert entry.seq == 2
+    finally:
+        await pool.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger SET actor = 'mallory'",
+    "DELETE FROM ledger",
+    "TRUNCATE ledger CASCADE",
+    "UPDATE texts SET body = 'forged'",
+    "DELETE FROM texts",
+])
+async def test_the_ledger_and_texts_refuse_changes_even_from_the_owner(owner: asyncpg.Connection, database: str,
+                                                                       statement: str) -> None:
+    pool = await create_pool(database)
+    try:
+        await record(pool, actor="t", operation="create_act", payload=_payload(2, 1))
+        await pool.execute(q("text_insert"), ["a" * 64], ["text"])
+    finally:
+        await pool.close()
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await owner.execute(statement)
+    assert await owner.fetchval("SELECT count(*) FROM ledger") == 1
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger SET actor = 'mallory'",
+    "UPDATE acts SET titles = '{}'",
+    "DELETE FROM acts",
+    "DROP TABLE ledger",
+    "ALTER TABLE acts ADD COLUMN x int",
+    "CREATE TABLE intruder (x int)",
+    "INSERT INTO api_keys (key_id, name, secret_hash, scopes) VALUES ('k', 'n', 'h', '{admin}')",
+])
+async def test_the_service_role_cannot_alter_schema_or_rewrite_facts(database: str, statement: str) -> None:
+    pool = await create_pool(database)
+    try:
+        await record(pool, actor="t", operation="create_act", payload=_payload(3, 1))
+        assert await pool.fetchval("SELECT current_user") == "lextime_app"
+        with pytest.raises((asyncpg.InsufficientPrivilegeError, asyncpg.exceptions.InsufficientPrivilegeError)):
+            await pool.execute(statement)
+    finally:
+        await pool.close()
+
+
+async def test_a_fact_may_be_superseded_once_by_a_later_entry_only(owner: asyncpg.Connection, database: str) -> None:
+    pool = await create_pool(database)
+    try:
+        await record(pool, actor="t", operation="create_act", payload=_payload(4, 1))
+        await record(pool, actor="t", operation="create_act", payload=_payload(4, 2))
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await pool.execute("UPDATE acts SET superseded_seq = 1 WHERE recorded_seq = 1")  # not later
+        await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 1")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 1")  # only once
+    finally:
+        await pool.close()
