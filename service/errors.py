@@ -53,4 +53,8 @@ def problem_response(problem: Problem, *, instance: str | None = None) -> Respon
 def from_domain(error: DomainError) -> Problem:
     status = next((s for cls, s in _STATUS_OF.items() if isinstance(error, cls)), 400)
     headers = {"Retry-After": "1"} if status == 503 else None
-    return Problem(status, error.slug, error.detail, headers=headers, **error.extra)
+    extra = dict(error.extra)
+    field = extra.pop("field", None)
+    if field is not None:
+        extra["invalid_params"] = [{"name": field, "reason": error.detail}]
+    return Problem(status, error.slug, error.detail, headers=headers, **extra)
