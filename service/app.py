@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import structlog
 from starlette.applications import Starlette
@@ -21,19 +21,32 @@ from service.store.db import create_pool
 
 log = structlog.get_logger("lextime.app")
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def route(path: str, **endpoints: Endpoint) -> Route:
+    """One route per path, dispatching on the method, so that a 405 names every allowed method."""
+    if len(endpoints) == 1:
+        [(method, endpoint)] = endpoints.items()
+        return Route(path, endpoint, methods=[method])
+
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method if request.method != "HEAD" else "GET"](request)
+
+    return Route(path, dispatch, methods=list(endpoints), name=path)
+
+
 ROUTES = [
-    Route("/healthz", health.healthz, methods=["GET"]),
-    Route("/readyz", health.readyz, methods=["GET"]),
-    Route("/v1/acts", acts.list_acts, methods=["GET"]),
-    Route("/v1/acts", acts.create_act, methods=["POST"]),
-    Route("/v1/acts/{act_id}", acts.get_act, methods=["GET"]),
-    Route("/v1/acts/{act_id}/status", acts.act_status, methods=["GET"]),
-    Route("/v1/acts/{act_id}/text", acts.act_text, methods=["GET"]),
-    Route("/v1/acts/{act_id}/editions", editions.list_editions, methods=["GET"]),
-    Route("/v1/acts/{act_id}/editions", editions.create_edition, methods=["POST"]),
-    Route("/v1/acts/{act_id}/relations", relations.list_relations, methods=["GET"]),
-    Route("/v1/relations", relations.create_relation, methods=["POST"]),
-    Route("/akn/{path:path}", akn.resolve, methods=["GET"]),
+    route("/healthz", GET=health.healthz),
+    route("/readyz", GET=health.readyz),
+    route("/v1/acts", GET=acts.list_acts, POST=acts.create_act),
+    route("/v1/acts/{act_id}", GET=acts.get_act),
+    route("/v1/acts/{act_id}/status", GET=acts.act_status),
+    route("/v1/acts/{act_id}/text", GET=acts.act_text),
+    route("/v1/acts/{act_id}/editions", GET=editions.list_editions, POST=editions.create_edition),
+    route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
+    route("/v1/relations", POST=relations.create_relation),
+    route("/akn/{path:path}", GET=akn.resolve),
 ]
 
 
@@ -53,12 +66,6 @@ async def _http(request: Request, exc: Exception) -> Response:
     detail = {404: f"nothing is at {request.url.path}",
               405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
     return problem_response(Problem(exc.status_code, slug, detail, headers=exc.headers), instance=request.url.path)
-
-
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.error("request_failed", path=request.url.path, error=type(exc).__name__, exc_info=exc)
-    return problem_response(Problem(500, "internal-error", "Lextime failed to answer; the error is logged"),
-                            instance=request.url.path)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -82,7 +89,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=ROUTES,
         lifespan=lifespan,
         exception_handlers={
-            Problem: _problem, DomainError: _domain, HTTPException: _http, Exception: _unexpected,
+            Problem: _problem, DomainError: _domain, HTTPException: _http,
         },
     )
     app.state.settings = settings

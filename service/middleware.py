@@ -6,8 +6,11 @@ import re
 import time
 import uuid
 
+import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service import API_VERSION
 
 log = structlog.get_logger("lextime.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -30,16 +33,37 @@ class RequestLog:
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                status, response_started = message["status"], True
+                message["headers"] = [*message.get("headers", []), *_headers(request_id)]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # The last line of defence: a problem document, never a stack trace, and the request id to quote.
+            log.error("request_failed", request_id=request_id, error=type(exc).__name__, exc_info=exc)
+            if response_started:
+                raise
+            await _internal_error(send_with_id, scope.get("path", ""))
         finally:
             log.info("request_finished", request_id=request_id, method=scope["method"], route=_route_of(scope),
                      status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def _headers(request_id: str) -> list[tuple[bytes, bytes]]:
+    return [(b"x-request-id", request_id.encode()), (b"x-lextime-api-version", API_VERSION.encode())]
+
+
+async def _internal_error(send: Send, path: str) -> None:
+    body = orjson.dumps({"type": "urn:lextime:problem:internal-error", "title": "Internal Server Error",
+                         "status": 500, "detail": "Lextime failed to answer; the error is logged with the request id",
+                         "instance": path})
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -13,6 +13,7 @@ from service import commands
 from service.api.answers import act_state, choose_language, text_answer
 from service.api.auth import require_key
 from service.api.params import (
+    ACT_ID,
     Fields,
     decode_cursor,
     encode_cursor,
@@ -29,19 +30,19 @@ from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
 from service.domain.records import akn_work_uri, new_id
 from service.domain.status import StatusCode, status_at
+from service.errors import Problem
 from service.store import acts as acts_store
 from service.store.db import LATEST
 
 _ACT_FIELDS = {"id", "jurisdiction", "type", "number", "adopted_on", "issuing_body", "titles", "languages",
                "publication", "entry_into_force", "expires_on", "external_ids"}
-_ULID = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def _act_id(f: Fields) -> str:
     given = f.string("id", identifier=True, max_len=26)
     if given is None:
         return new_id()
-    if len(given) != 26 or any(c not in _ULID for c in given) or given[0] > "7":
+    if not ACT_ID.match(given):
         raise invalid("id must be a ULID (26 characters of Crockford base32)", name="body.id")
     return given
 
@@ -91,7 +92,10 @@ async def create_act(request: Request) -> Response:
 
 
 async def load_act(request: Request) -> Act:
-    return await acts_store.get_act(request.app.state.pool, act_id=request.path_params["act_id"], as_of=LATEST)
+    act_id = request.path_params["act_id"]
+    if not ACT_ID.match(act_id):
+        raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
+    return await acts_store.get_act(request.app.state.pool, act_id=act_id, as_of=LATEST)
 
 
 async def get_act(request: Request) -> Response:

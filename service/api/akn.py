@@ -22,7 +22,7 @@ _EXPRESSION = re.compile(r"^(?P<lang>[a-z]{3})(?:(?P<op>[@:])(?P<date>[0-9-]*))?
 
 def _split(path: str) -> tuple[str, str | None]:
     parts = path.strip("/").split("/")
-    if len(parts) not in (5, 6) or parts[1] != "act":
+    if len(parts) not in (5, 6) or parts[1] != "act" or len(path) > 500 or not path.isprintable():
         raise Problem(404, "not-found", "not an AKN act address: expected /akn/{country}/act/{type}/{date}/{number}"
                       "[/{lang}[@date|:date|@]]")
     return "/akn/" + "/".join(parts[:5]), (parts[5] if len(parts) == 6 else None)

@@ -15,7 +15,8 @@ from service.domain.dates import parse_date
 from service.domain.model import AKN_LANGUAGES, LANGUAGES
 from service.errors import Problem
 
-MAX_STRING = 1_000_000
+MAX_STRING = 10_000_000
+ACT_ID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
 MAX_DEPTH = 32
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -45,17 +46,26 @@ async def read_json(request: Request) -> Any:
     return value
 
 
-def _check_shape(value: Any, depth: int) -> None:
+def _check_shape(value: Any, depth: int, path: str = "body") -> None:
     if depth > MAX_DEPTH:
         raise Problem(400, "malformed-json", f"the request body is nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, dict):
-        for v in value.values():
-            _check_shape(v, depth + 1)
+        for k, v in value.items():
+            _check_string(k, path)
+            _check_shape(v, depth + 1, f"{path}.{k}")
     elif isinstance(value, list):
-        for v in value:
-            _check_shape(v, depth + 1)
-    elif isinstance(value, str) and len(value) > MAX_STRING:
-        raise Problem(400, "malformed-json", f"a string in the request body is over {MAX_STRING} characters")
+        for i, v in enumerate(value):
+            _check_shape(v, depth + 1, f"{path}[{i}]")
+    elif isinstance(value, str):
+        _check_string(value, path)
+
+
+def _check_string(value: str, path: str) -> None:
+    if len(value) > MAX_STRING:
+        raise Problem(400, "string-too-long", f"{path} is over {MAX_STRING} characters",
+                      invalid_params=[{"name": path, "reason": "too long"}])
+    if "\x00" in value:
+        raise invalid(f"{path} contains a NUL character", name=path)
 
 
 class Fields:
@@ -180,7 +190,7 @@ def decode_cursor(raw: str | None) -> str:
     try:
         value = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         after = value["after"]
-        if not isinstance(after, str):
+        if not isinstance(after, str) or not ACT_ID.match(after):
             raise TypeError
         return after
     except (ValueError, TypeError, KeyError, orjson.JSONDecodeError):

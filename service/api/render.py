@@ -8,7 +8,6 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from service import API_VERSION
 from service.domain.dates import iso
 from service.domain.editions import EditionPeriod
 from service.domain.model import RELATION_INVERSES, Act, Relation, Unit
@@ -23,8 +22,7 @@ class JSONResponse(Response):
 
 
 def json_response(content: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(content, status_code=status, headers={"X-Lextime-Api-Version": API_VERSION,
-                                                              **(headers or {})})
+    return JSONResponse(content, status_code=status, headers=headers)
 
 
 def act_json(act: Act) -> dict[str, Any]:

@@ -155,3 +155,24 @@ async def test_request_id_is_echoed(api: Api) -> None:
     assert r.headers["x-request-id"] == "abc-123"
     r = await api.get("/healthz", headers={"X-Request-Id": "bad id with spaces"})
     assert r.headers["x-request-id"] != "bad id with spaces" and len(r.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("path", ["/v1/acts/%00/text", "/v1/acts/abc", "/akn/kz/act/decree/2015-12-28/1%00"])
+async def test_nul_and_junk_in_paths_are_404(api: Api, path: str) -> None:
+    assert_problem(await api.get(path), 404, "not-found")
+
+
+async def test_nul_in_a_body_string_is_400_naming_it(api: Api) -> None:
+    body = assert_problem(await api.post("/v1/acts", {**ACT, "titles": {"ru": "a\x00b"}}), 400, "invalid-request")
+    assert body["invalid_params"][0]["name"] == "body.titles.ru"
+
+
+async def test_405_names_every_allowed_method(api: Api) -> None:
+    r = await api.client.put("/v1/acts")
+    assert_problem(r, 405, "method-not-allowed")
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+async def test_every_response_names_the_api_version(api: Api) -> None:
+    for r in (await api.get("/healthz"), await api.get("/v1/nothing")):
+        assert r.headers["x-lextime-api-version"] == "v1"
