@@ -47,3 +47,9 @@ def entry_from_row(row: asyncpg.Record) -> LedgerEntry:
         row["seq"], row["recorded_at"], row["actor"], row["operation"], row["payload"], row["prev_hash"],
         row["hash"],
     )
+
+
+async def head_seq(conn: asyncpg.Connection | asyncpg.Pool) -> int:
+    """The newest entry's seq, 0 on an empty ledger."""
+    async with translate():
+        return int(await conn.fetchval(q("ledger_head_seq")))
