@@ -4,13 +4,13 @@ deadline. Routes are wrapped by `guarded` where the route table is built."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.auth import require_key
+from service.api.deadline import within
 from service.api.limits import client_address, spend
 from service.errors import Problem
 
@@ -60,8 +60,7 @@ def guarded(path: str, method: str, endpoint: Endpoint) -> Endpoint:
         if state.settings.private_reads and method not in WRITE_METHODS and path not in OPEN_ROUTES:
             await require_key(request, "read")
         try:
-            async with asyncio.timeout(state.settings.request_timeout_s):
-                return await endpoint(request)
+            return await within(state.settings.request_timeout_s, endpoint(request))
         except TimeoutError:
             raise Problem(503, "request-timeout",
                           f"no answer within {state.settings.request_timeout_s:g} s; the database may be slow "

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.auth import require_key
+from service.api.deadline import within
 from service.domain.errors import DomainError
 from service.errors import Problem
 from service.store.ledger import head_seq
@@ -24,8 +23,7 @@ async def metrics(request: Request) -> Response:
     if state.settings.metrics == "protected":
         await require_key(request, "admin")
     try:
-        async with asyncio.timeout(SCRAPE_QUERY_TIMEOUT_S):
-            state.metrics.ledger_head.set(await head_seq(state.pool))
+        state.metrics.ledger_head.set(await within(SCRAPE_QUERY_TIMEOUT_S, head_seq(state.pool)))
         state.metrics.database_up.set(1)
     except (DomainError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):  # still answered
         state.metrics.database_up.set(0)
