@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+_EPSILON = 1e-9
+
 
 @dataclass
 class Bucket:
@@ -51,8 +53,8 @@ class RateLimiter:
             bucket = self._buckets[(kind, subject)] = Bucket(float(rate.burst), now)
         bucket.tokens = min(float(rate.burst), bucket.tokens + max(0.0, now - bucket.stamp) * rate.per_second)
         bucket.stamp = now
-        if bucket.tokens >= 1.0:
-            bucket.tokens -= 1.0
+        if bucket.tokens >= 1.0 - _EPSILON:  # a client that waited exactly as told is not refused by rounding
+            bucket.tokens = max(0.0, bucket.tokens - 1.0)
             return None
         return (1.0 - bucket.tokens) / rate.per_second
 
