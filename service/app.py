@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, relations
+from service.api import acts, akn, editions, health, keys, relations
 from service.api import metrics as metrics_route
 from service.api.access import guarded
 from service.api.contract import query_parameters
@@ -57,6 +57,8 @@ ROUTES = [
     route("/v1/relations", POST=relations.create_relation),
     route("/akn/{path:path}", GET=akn.resolve),
     route("/metrics", GET=metrics_route.metrics),
+    route("/v1/keys", GET=keys.list_keys),
+    route("/v1/keys/{name}/revoke", POST=keys.revoke_key),
 ]
 
 

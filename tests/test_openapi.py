@@ -156,14 +156,14 @@ def test_routes_and_contract_match_both_ways() -> None:
 
 
 def test_writes_need_a_key_and_reads_may_take_one() -> None:
-    """POSTs need a key; every other operation but the probes takes one (private reads, /metrics), and
-    documents the 401 and 403 it may then answer."""
+    """POSTs and the key listing need a key; every other operation but the probes takes one (private reads,
+    /metrics), and documents the 401 and 403 it may then answer."""
     for path, item in spec()["paths"].items():
         for method, operation in item.items():
             if method not in HTTP_METHODS:
                 continue
             security = operation.get("security")
-            if method == "post":
+            if method == "post" or path == "/v1/keys":
                 assert security == [{"bearerAuth": []}], f"{method} {path}"
             elif path in ("/healthz", "/readyz"):
                 assert security is None, f"{method} {path}"

@@ -26,3 +26,7 @@ CREATE TRIGGER api_keys_revoke_only BEFORE UPDATE ON api_keys
 
 -- PostgreSQL 15 and later already refuse CREATE in the public schema to ordinary roles; older ones do not.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
+-- An `admin` key may revoke keys through the API (never create one: that stays with the owner). Revoking is
+-- the one change the service's role may make to a key, and the trigger above keeps it one-way.
+GRANT UPDATE (revoked_at) ON api_keys TO lextime_app;

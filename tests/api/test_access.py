@@ -184,8 +184,45 @@ async def test_the_service_runs_as_a_role_that_cannot_escalate(database: str, ow
             await conn.execute("RESET ROLE")  # what an injected statement would try first
             for statement in ("CREATE TABLE intruder (x int)", "UPDATE ledger SET actor = 'mallory'",
                               "DELETE FROM ledger", "ALTER TABLE acts ADD COLUMN x int",
-                              "UPDATE api_keys SET revoked_at = NULL", "SET ROLE postgres"):
+                              "UPDATE api_keys SET scopes = '{admin}'", "SET ROLE postgres"):
                 with pytest.raises(asyncpg.InsufficientPrivilegeError):
                     await conn.execute(statement)
+    finally:
+        await pool.close()
+
+
+async def test_an_admin_key_lists_keys_without_secrets(api: Api, owner: asyncpg.Connection) -> None:
+    admin = await insert_key(owner, name="ops", scopes=("admin",))
+    r = await api.get("/v1/keys", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert [(k["name"], k["scopes"], k["state"]) for k in items] == [("test-writer", ["write"], "active"),
+                                                                    ("ops", ["admin"], "active")]
+    assert api.key.split("_", 2)[2] not in r.text and "secret" not in r.text
+    assert (await api.get("/v1/keys", headers=api.auth)).status_code == 403
+    assert (await api.get("/v1/keys")).status_code == 401
+
+
+async def test_an_admin_key_revokes_a_key_through_the_api(api: Api, owner: asyncpg.Connection) -> None:
+    admin = await insert_key(owner, name="ops", scopes=("admin",))
+    assert (await api.post("/v1/acts", ACT)).status_code == 201
+    assert (await api.client.post("/v1/keys/test-writer/revoke", headers=api.auth)).status_code == 403
+    r = await api.client.post("/v1/keys/test-writer/revoke", headers=bearer(admin))
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "revoked" and r.json()["revoked_at"]
+    refused = await api.post("/v1/acts", ACT | {"number": "99"})
+    assert refused.status_code == 401  # at once: the very next request
+    assert (await api.client.post("/v1/keys/nobody/revoke", headers=bearer(admin))).status_code == 404
+    assert (await api.client.post("/v1/keys/%09tab/revoke", headers=bearer(admin))).status_code == 404
+    assert await owner.fetchval("SELECT actor FROM ledger ORDER BY seq DESC LIMIT 1") == "test-writer"
+
+
+async def test_the_service_role_may_only_revoke_keys(database: str) -> None:
+    pool = await create_pool(database)
+    try:
+        for statement in ("UPDATE api_keys SET scopes = '{admin}'", "UPDATE api_keys SET secret_hash = 'x'",
+                          "DELETE FROM api_keys"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await pool.execute(statement)
     finally:
         await pool.close()
