@@ -17,7 +17,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import InvalidArgument, Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -45,6 +45,7 @@ UNLIMITED = {"LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_M
 class Findings:
     calls: int = 0
     failures: dict[str, str] = field(default_factory=dict)
+    ungenerated: list[str] = field(default_factory=list)
 
 
 def fuzz(base_url: str, auth: dict[str, str]) -> Findings:
@@ -68,6 +69,11 @@ def fuzz(base_url: str, auth: dict[str, str]) -> Findings:
         except Unsatisfiable:
             assert mode is GenerationMode.NEGATIVE, f"{label}: no request could be generated"
             # Nothing of this operation can be made schema-violating (no parameters, no body).
+        except InvalidArgument as exc:
+            # A negated `maxLength: 1000000` asks for a longer string than Hypothesis makes; the oversized
+            # texts are covered by tests/api/test_errors.py and the positive run of the same operation.
+            assert mode is GenerationMode.NEGATIVE and "larger than Hypothesis supports" in str(exc), str(exc)
+            findings.ungenerated.append(label)
         except Exception as exc:  # noqa: BLE001 - every finding is reported, per operation
             findings.failures[label] = str(exc)[:3000]
     return findings
@@ -82,4 +88,5 @@ async def test_the_live_service_conforms_to_its_contract(api: Api) -> None:
         server.should_exit = True
         await task
     assert findings.calls > 0
+    assert set(findings.ungenerated) <= {"POST /v1/acts/{act_id}/editions (negative)"}, findings.ungenerated
     assert not findings.failures, "\n\n".join(f"{op}:\n{text}" for op, text in findings.failures.items())
