@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import structlog
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, relations
+from service.api import acts, akn, editions, health, keys, relations
+from service.api import metrics as metrics_route
+from service.api.access import guarded
+from service.api.contract import query_parameters
 from service.config import Settings
 from service.domain.errors import DomainError
+from service.domain.ratelimit import Rate, RateLimiter
 from service.errors import Problem, from_domain, problem_response
-from service.middleware import RequestLog
+from service.metrics import Metrics, MetricsMiddleware
+from service.middleware import RequestLog, SecurityHeaders
 from service.store.db import create_pool
 
 log = structlog.get_logger("lextime.app")
@@ -25,7 +32,9 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def route(path: str, **endpoints: Endpoint) -> Route:
-    """One route per path, dispatching on the method, so that a 405 names every allowed method."""
+    """One route per path, dispatching on the method, so that a 405 names every allowed method; every
+    endpoint guarded (rate limits, query parameters, private reads, deadline)."""
+    endpoints = {method: guarded(path, method, endpoint) for method, endpoint in endpoints.items()}
     if len(endpoints) == 1:
         [(method, endpoint)] = endpoints.items()
         return Route(path, endpoint, methods=[method])
@@ -47,6 +56,9 @@ ROUTES = [
     route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
     route("/v1/relations", POST=relations.create_relation),
     route("/akn/{path:path}", GET=akn.resolve),
+    route("/metrics", GET=metrics_route.metrics),
+    route("/v1/keys", GET=keys.list_keys),
+    route("/v1/keys/{name}/revoke", POST=keys.revoke_key),
 ]
 
 
@@ -68,6 +80,11 @@ async def _http(request: Request, exc: Exception) -> Response:
     return problem_response(Problem(exc.status_code, slug, detail, headers=exc.headers), instance=request.url.path)
 
 
+def create_limiter(settings: Settings, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
+    return RateLimiter({"write": Rate(settings.write_rate_per_minute, settings.rate_burst),
+                        "expensive": Rate(settings.expensive_rate_per_minute, settings.rate_burst)}, clock=clock)
+
+
 def create_app(settings: Settings) -> Starlette:
     if not settings.database_url:
         raise RuntimeError("create_app needs settings.database_url (the CLI sets it for the embedded database)")
@@ -75,9 +92,10 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.pool = await create_pool(
-            settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
+            settings.app_database_url or settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
+        app.state.metrics.watch_pool(app.state.pool)
         log.info("service_started")
         try:
             yield
@@ -93,7 +111,22 @@ def create_app(settings: Settings) -> Starlette:
         },
     )
     app.state.settings = settings
+    app.state.limiter = create_limiter(settings)
+    app.state.metrics = Metrics()
+    app.state.query_parameters = query_parameters()
+    # Added innermost first: CORS (off unless origins are configured), metrics, the request log (with the
+    # last-resort problem for unexpected errors), and the security headers on everything, that one included.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match", "X-Request-Id"],
+            expose_headers=["ETag", "Link", "Location", "Retry-After", "X-Request-Id", "X-Lextime-Api-Version",
+                            "X-Lextime-Status", "Content-Location"],
+            max_age=600,
+        )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestLog)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

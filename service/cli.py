@@ -12,13 +12,17 @@ import asyncio
 import contextlib
 import importlib.util
 import os
+import re
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import structlog
 
@@ -127,13 +131,88 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings, signals: StopSigna
 
 
 def cmd_keys_create(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
-    from service.store.keys import create_key
+    from service.store.keys import DEFAULT_SCOPES, create_key
 
+    scopes = tuple(dict.fromkeys(args.scope or DEFAULT_SCOPES))
     with database(settings, _data_dir(args, settings), signals) as dsn:
-        key = asyncio.run(create_key(dsn, name=args.name))
-    print(f"Created API key {args.name!r}. It is shown only this once; store it now:")
+        key = asyncio.run(create_key(dsn, name=args.name, scopes=scopes, expires_at=args.expires))
+    until = f", expiring {args.expires.isoformat(timespec='seconds')}" if args.expires else ", not expiring"
+    print(f"Created API key {args.name!r} (scopes: {', '.join(scopes)}{until}).")
+    print("It is shown only this once and stored only as a hash; keep it now:")
     print(key)
     return 0
+
+
+def cmd_keys_list(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from service.store.keys import list_keys
+
+    with database(settings, _data_dir(args, settings), signals) as dsn:
+        keys = asyncio.run(_with_owner(dsn, list_keys))
+    now = datetime.now(tz=UTC)
+    table = Table("name", "key id", "scopes", "state", "created", "expires", "revoked", box=None)
+    for k in keys:
+        table.add_row(k.name, k.key_id, ",".join(k.scopes), k.state(now), _when(k.created_at), _when(k.expires_at),
+                      _when(k.revoked_at))
+    Console(width=160).print(table)
+    active = sum(1 for k in keys if k.state(now) == "active")
+    print(f"{len(keys)} key{'s' if len(keys) != 1 else ''}, {active} active.")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    from service.store.keys import revoke_key
+
+    async def revoke(conn: Any) -> Any:
+        return await revoke_key(conn, name=args.name)
+
+    with database(settings, _data_dir(args, settings), signals) as dsn:
+        key = asyncio.run(_with_owner(dsn, revoke))
+    print(f"API key {key.name!r} ({key.key_id}) is revoked since {_when(key.revoked_at)}; "
+          "requests with it are refused from now on.")
+    return 0
+
+
+async def _with_owner(dsn: str, action: Callable[[Any], Awaitable[Any]]) -> Any:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await action(conn)
+    finally:
+        await conn.close()
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if moment else "-"
+
+
+def _expires(text: str) -> datetime:
+    """When a key stops working: a duration from now (`90d`, `12h`), a day (valid through its end, UTC), or
+    an ISO 8601 moment with its offset."""
+    now = datetime.now(tz=UTC)
+    m = re.fullmatch(r"(\d{1,5})([dh])", text)
+    if m:
+        moment = now + timedelta(**{"days" if m.group(2) == "d" else "hours": int(m.group(1))})
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            moment = datetime.combine(date.fromisoformat(text) + timedelta(days=1), dt_time(), tzinfo=UTC)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a calendar date: {text!r}") from None
+    else:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a duration (90d, 12h), a date (2027-01-31) or a moment with its offset, got {text!r}"
+            ) from None
+        if moment.tzinfo is None:
+            raise argparse.ArgumentTypeError(f"give the moment's UTC offset, e.g. {text}+05:00")
+    if moment <= now:
+        raise argparse.ArgumentTypeError(f"{text!r} is already past")
+    return moment
 
 
 def _prepare(dsn: str, *, demo: bool, host: str, port: int) -> None:
@@ -269,16 +348,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(migrate)
     migrate.set_defaults(handler=cmd_migrate)
 
-    keys = commands.add_parser("keys", help="manage API keys", description="Manage the API keys that may write.")
+    keys = commands.add_parser(
+        "keys", help="manage API keys",
+        description="Manage API keys (as the schema's owner: the running service can only read them).",
+    )
     key_commands = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True)
     create = key_commands.add_parser(
         "create",
-        help="create a write key",
-        description="Create an API key named NAME and print it once, on the last line of the output.",
+        help="create an API key",
+        description="Create an API key named NAME and print it once, on the last line of the output. Scopes: "
+        "read (reads, when LEXTIME_PRIVATE_READS is on; every key may read), write (acts, editions, relations, "
+        "imports), correct (corrections), admin (keys and metrics).",
     )
     create.add_argument("name", metavar="NAME", help="who or what the key is for, e.g. adilet-sync")
+    create.add_argument("--scope", action="append", choices=["read", "write", "correct", "admin"],
+                        help="a scope of the key; repeat for several (default: write)")
+    create.add_argument("--expires", type=_expires, metavar="WHEN",
+                        help="when the key stops working: 90d, 12h, a date (valid through it, UTC) or an "
+                        "ISO 8601 moment with its offset (default: never)")
     _add_data_dir(create)
     create.set_defaults(handler=cmd_keys_create)
+    listing = key_commands.add_parser(
+        "list", help="list API keys",
+        description="List every API key: name, id, scopes, state (active, expired, revoked) and dates. "
+        "Secrets are never shown: they are not stored.",
+    )
+    _add_data_dir(listing)
+    listing.set_defaults(handler=cmd_keys_list)
+    revoke = key_commands.add_parser(
+        "revoke", help="revoke an API key",
+        description="Revoke the API key named NAME: from now on every request with it is refused (401). "
+        "A revocation cannot be undone; create a new key instead.",
+    )
+    revoke.add_argument("name", metavar="NAME", help="the key's name, as `lextime keys list` shows it")
+    _add_data_dir(revoke)
+    revoke.set_defaults(handler=cmd_keys_revoke)
     return parser
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(os.environ.get("LEXTIME_SQL_DIR", ROOT / "sql"))
@@ -41,6 +41,33 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated origins such as https://portal.gov.kz; `*` allows any; empty turns CORS off."""
+    origins = tuple(o.strip().rstrip("/") for o in env.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"{name} must list origins such as https://example.org, got {origin!r}")
+    return origins
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment."""
@@ -54,6 +81,15 @@ class Settings:
     max_body_bytes: int
     log_format: str
     log_level: str
+    # Access, limits and exposure (see README "Operating Lextime").
+    app_database_url: str | None = None
+    private_reads: bool = False
+    write_rate_per_minute: int = 600
+    expensive_rate_per_minute: int = 300
+    rate_burst: int = 30
+    request_timeout_s: float = 30.0
+    metrics: str = "protected"
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +110,14 @@ class Settings:
             max_body_bytes=_int(env, "LEXTIME_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_format=log_format,
             log_level=log_level,
+            app_database_url=env.get("LEXTIME_APP_DATABASE_URL") or None,
+            private_reads=_bool(env, "LEXTIME_PRIVATE_READS", False),
+            write_rate_per_minute=_int(env, "LEXTIME_WRITE_RATE_PER_MINUTE", 600, minimum=0),
+            expensive_rate_per_minute=_int(env, "LEXTIME_EXPENSIVE_RATE_PER_MINUTE", 300, minimum=0),
+            rate_burst=_int(env, "LEXTIME_RATE_BURST", 30, minimum=1),
+            request_timeout_s=_float(env, "LEXTIME_REQUEST_TIMEOUT_S", 30.0),
+            metrics=_choice(env, "LEXTIME_METRICS", "protected", ("public", "protected", "off")),
+            cors_origins=_origins(env, "LEXTIME_CORS_ORIGINS"),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import orjson
 import structlog
+from structlog.tracebacks import ExceptionDictTransformer
 from structlog.typing import Processor
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
@@ -47,10 +48,13 @@ def _shared_processors() -> list[Processor]:
 
 def _formatter(as_json: bool, colors: bool) -> structlog.stdlib.ProcessorFormatter:
     rendering: list[Processor]
+    # Tracebacks without the frames' local variables: they hold requests, headers and keys (no secrets in logs).
     if as_json:
-        rendering = [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer(_json_dumps)]
+        tracebacks = structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+        rendering = [tracebacks, structlog.processors.JSONRenderer(_json_dumps)]
     else:
-        rendering = [structlog.dev.ConsoleRenderer(colors=colors)]
+        rendering = [structlog.dev.ConsoleRenderer(
+            colors=colors, exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False))]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_shared_processors(),
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *rendering],

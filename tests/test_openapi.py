@@ -155,13 +155,31 @@ def test_routes_and_contract_match_both_ways() -> None:
     assert documented - served == set(), "operations the contract documents but no route serves"
 
 
-def test_post_routes_and_only_they_need_a_key() -> None:
+def test_writes_need_a_key_and_reads_may_take_one() -> None:
+    """POSTs and the key listing need a key; every other operation but the probes takes one (private reads,
+    /metrics), and documents the 401 and 403 it may then answer."""
+    for path, item in spec()["paths"].items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            security = operation.get("security")
+            if method == "post" or path == "/v1/keys":
+                assert security == [{"bearerAuth": []}], f"{method} {path}"
+            elif path in ("/healthz", "/readyz"):
+                assert security is None, f"{method} {path}"
+            else:
+                assert security == [{}, {"bearerAuth": []}], f"{method} {path}"
+            assert ({"401", "403"} <= set(operation["responses"])) == (security is not None), f"{method} {path}"
+
+
+def test_limited_operations_document_429() -> None:
+    from service.api.access import EXPENSIVE_ROUTES
+
     for path, item in spec()["paths"].items():
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                secured = operation.get("security") == [{"bearerAuth": []}]
-                assert secured == (method == "post"), f"{method} {path}"
-                assert ("401" in operation["responses"]) == secured, f"{method} {path}"
+                limited = method == "post" or path.replace("{path}", "{path:path}") in EXPENSIVE_ROUTES
+                assert ("429" in operation["responses"]) == limited, f"{method} {path}"
 
 
 def test_every_error_is_problem_json() -> None:

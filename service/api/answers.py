@@ -66,7 +66,7 @@ async def text_answer(
     units = []
     if edition is not None and lang in edition.languages:
         units = await editions_store.expression_at(pool, act_id=state.act.id, lang=lang,
-                                                   day=edition.valid_from if day < edition.valid_from else day,
+                                                   day=max(day, edition.valid_from),
                                                    as_of=as_of)
     previous, following = nearest_editions(state.editions, day)
     return {

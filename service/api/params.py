@@ -195,3 +195,16 @@ def decode_cursor(raw: str | None) -> str:
         return after
     except (ValueError, TypeError, KeyError, orjson.JSONDecodeError):
         raise invalid("cursor is not one Lextime gave out", name="cursor", slug="invalid-cursor") from None
+
+
+MAX_SEQ = 2**63 - 1
+
+
+def query_seq(request: Request, name: str) -> int | None:
+    """A ledger sequence number (`as_of`, `after`): digits only, 0 to 2^63−1, no sign, no spaces."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,19}", raw) or int(raw) > MAX_SEQ:
+        raise invalid(f"{name} must be a ledger sequence number (0 to {MAX_SEQ}), got {raw[:40]!r}", name=name)
+    return int(raw)

@@ -41,6 +41,9 @@ async def create_pool(
         init=_init_connection,
         server_settings=server_settings(statement_timeout_ms),
         timeout=connect_timeout_s,
+        # The client's own bound on every command, for when the network is dead and the server's statement
+        # timeout cannot fire; it also bounds the clean-up of a cancelled query (its CancelRequest).
+        command_timeout=statement_timeout_ms / 1000 + connect_timeout_s,
         **kwargs,
     )
     assert pool is not None

@@ -38,7 +38,9 @@ async def translate() -> AsyncIterator[None]:
     except asyncpg.QueryCanceledError as exc:
         raise Timeout("the database did not answer within the statement timeout") from exc
     except (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
-            asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError) as exc:
+            asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
+            # A connection killed under a running statement can leave the driver's protocol confused.
+            asyncpg.InternalClientError) as exc:
         raise Unavailable(f"the database is unavailable: {type(exc).__name__}") from exc
     except asyncpg.PostgresError as exc:
         if (exc.sqlstate or "").startswith(("08", "53", "57P")):

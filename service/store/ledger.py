@@ -9,7 +9,7 @@ import asyncpg
 import structlog
 
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
-from service.store import projections
+from service.store import faults, projections
 from service.store.errors import translate
 from service.store.queries import q
 
@@ -36,8 +36,11 @@ async def record(
     async with translate(), pool.acquire() as conn, conn.transaction():
         if texts:
             await conn.execute(q("text_insert"), list(texts), list(texts.values()))
+        await faults.reached("before_append", conn)
         entry = await append(conn, actor=actor, operation=operation, payload=payload)
+        await faults.reached("after_append", conn)
         await projections.apply(conn, entry)
+        await faults.reached("before_commit", conn)
     log.info("ledger_appended", seq=entry.seq, operation=operation, actor=actor)
     return entry
 
@@ -47,3 +50,9 @@ def entry_from_row(row: asyncpg.Record) -> LedgerEntry:
         row["seq"], row["recorded_at"], row["actor"], row["operation"], row["payload"], row["prev_hash"],
         row["hash"],
     )
+
+
+async def head_seq(conn: asyncpg.Connection | asyncpg.Pool) -> int:
+    """The newest entry's seq, 0 on an empty ledger."""
+    async with translate():
+        return int(await conn.fetchval(q("ledger_head_seq")))

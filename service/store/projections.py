@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from service.domain.ledger import LedgerEntry
+from service.store import faults
 from service.store.db import LATEST
 from service.store.queries import q
 
@@ -30,6 +31,7 @@ async def _create_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
         _d(eif.get("date")), eif.get("rule"), _d(eif.get("earliest")), _d(a.get("expires_on")),
         a.get("akn_uri"), entry.seq,
     )
+    await faults.reached("between_projections", conn)
     if a.get("akn_uri"):
         await conn.execute(q("alias_insert"), a["akn_uri"], "akn", a["id"], entry.seq)
     for external in a.get("external_ids", []):
@@ -89,6 +91,7 @@ async def _add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
             after = await _versions_at(conn, act_id, lang, following)
             restore = {w: v for w, v in before_next.items() if after.get(w) != v}
             await _insert_versions(conn, act_id, lang, following, None, entry.seq, restore)
+    await faults.reached("between_projections", conn)
     await conn.execute(
         q("edition_insert"), act_id, day, p["source_acts"], list(p["expressions"]), p["text_completeness"],
         p.get("note"), entry.seq,
