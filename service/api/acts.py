@@ -25,6 +25,7 @@ from service.api.params import (
     read_json,
 )
 from service.api.render import act_json, json_response, status_json
+from service.api.unit_answers import pending_of_act
 from service.domain.dates import today_in
 from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
@@ -138,10 +139,10 @@ async def list_acts(request: Request) -> Response:
         raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
     day = query_date(request)
     q_text = query_string(request, "q")
-    filters = dict(type=query_string(request, "type", max_len=40), number=query_string(request, "number"),
-                   adopted=query_date(request, "adopted"),
-                   title_pattern=f"%{_escape_like(q_text)}%" if q_text else None,
-                   external_id=query_string(request, "external_id"))
+    filters = {"type": query_string(request, "type", max_len=40), "number": query_string(request, "number"),
+               "adopted": query_date(request, "adopted"),
+               "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
+               "external_id": query_string(request, "external_id")}
     items: list[Act] = []
     while len(items) <= limit:
         batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, **filters)
@@ -167,7 +168,8 @@ async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: da
     kept = []
     for act in acts:
         on = day or today_in(act.jurisdiction)
-        if status_at(status_facts(act, relations), on).code == wanted:
+        pending = await pending_of_act(pool, act, relations, as_of=LATEST)
+        if status_at(status_facts(act, relations, pending_units=pending), on).code == wanted:
             kept.append(act)
     return kept
 

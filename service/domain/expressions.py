@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from service.domain.model import Unit
@@ -159,3 +160,26 @@ def depth_and_parent(state: ExpressionState) -> dict[str, tuple[int, str | None]
         return d
 
     return {w: (depth(w), parents[w]) for w in state.wids}
+
+
+def changes_by_day(rows: Iterable[tuple[date, str, UnitVersion]], structures: Iterable[tuple[date, tuple[str, ...]]]
+                   ) -> list[tuple[date, list[UnitChange]]]:
+    """Replaying one language's version rows and structures in valid time: the changes of each day."""
+    by_row: dict[date, list[tuple[str, UnitVersion]]] = {}
+    for d, wid, v in rows:
+        by_row.setdefault(d, []).append((wid, v))
+    by_structure = dict(structures)  # the last structure recorded for a day wins
+    versions: dict[str, UnitVersion] = {}
+    wids: tuple[str, ...] = ()
+    previous = ExpressionState()
+    out = []
+    for day in sorted(set(by_row) | set(by_structure)):
+        versions.update(by_row.get(day, []))
+        wids = by_structure.get(day, wids)
+        kept = tuple(w for w in wids if w in versions)
+        current = ExpressionState(kept, {w: versions[w] for w in kept})
+        found = diff_states(previous, current)
+        if found:
+            out.append((day, found))
+        previous = current
+    return out

@@ -65,3 +65,10 @@ UPDATE relations SET superseded_seq = $2 WHERE id = $1 AND superseded_seq IS NUL
 -- The relation with this id as known at seq $2.
 SELECT * FROM relations
 WHERE id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)
+
+-- name: edition_rows_of_act
+-- Every edition of the act as known at seq $2, oldest first, with what made it.
+SELECT act_id, valid_from, source_acts, languages, text_completeness, note, origin, amendments, recorded_seq
+FROM editions
+WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)
+ORDER BY valid_from

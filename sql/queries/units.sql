@@ -146,3 +146,7 @@ LEFT JOIN LATERAL (
 ) v ON true
 GROUP BY s.lang
 ORDER BY s.lang
+
+-- name: act_wids
+-- Every wId any unit of the act has had, in any language, as known at seq $2 (wIds are never reused).
+SELECT DISTINCT wid FROM unit_versions WHERE act_id = $1 AND recorded_seq <= $2
