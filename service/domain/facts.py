@@ -121,7 +121,7 @@ def _unit_commencement(relations: list[Relation]) -> Boundary | None:
     if not own:
         return None
     r = own[0]
-    note = r.note or NOT_YET_APPOINTED
+    note = r.note or r.effective_rule or NOT_YET_APPOINTED
     return Boundary(*_window(r), Reason(relation=r.id, act=r.source_act, note=note, basis=r.basis))
 
 
