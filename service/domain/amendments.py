@@ -261,6 +261,15 @@ def require_in_text(states: States, wid: str, eid: str, day: date | None) -> lis
     raise UnitNotInForce(f"the act has no unit {eid} in force {on}", unit=eid)
 
 
+def _known_languages(op: Replace | Insert, states: States, context: States, day: date | None) -> None:
+    """Words in a language the act has no text in cannot be placed anywhere: refused, not dropped."""
+    unknown = sorted(set(op.texts) - set(states) - set(context))
+    if unknown:
+        on = f"on {day.isoformat()}" if day is not None else "in the latest text"
+        raise InvalidOperation(f"{op.eid}: the act has no text in {', '.join(unknown)} {on}; record an edition "
+                               "in that language first", unit=op.eid)
+
+
 def _words(op: Replace | Insert, lang: str, flags: Flags) -> tuple[str | None, bool]:
     if lang not in op.texts:
         flags.note(flags.missing_languages, op.eid, lang)
@@ -285,6 +294,7 @@ class Maker:
 def _replace(states: dict[str, ExpressionState], op: Replace, by: Maker, day: date | None, flags: Flags,
              context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
+    _known_languages(op, states, context, day)
     for lang, s in states.items():
         if lang not in langs:
             flags.note(flags.not_in_language, op.eid, lang)
@@ -351,6 +361,7 @@ def _insert(states: dict[str, ExpressionState], op: Insert, by: Maker, day: date
             context: States) -> None:
     if any(op.wid in s.wids for s in states.values()):
         raise InvalidOperation(f"the act already has a unit with wId {op.wid}", unit=op.eid)
+    _known_languages(op, states, context, day)
     if any(op.eid in s.eids() for s in states.values()):
         raise InvalidOperation(f"the act already has a unit {op.eid} (repealed units keep their number); "
                                "insert under another eId, e.g. with a '-1' suffix", unit=op.eid)

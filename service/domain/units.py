@@ -83,7 +83,7 @@ _NUM_TRIM = re.compile(r"^[\s(№]+|[\s.)]+$")
 
 def eid_number(num: str) -> str:
     """The numbering as printed (`14-1`, `3-1)`, `IV.`, `а)`) as an eId number (`14-1`, `3-1`, `IV`, `a`)."""
-    core = _NUM_TRIM.sub("", normalise_text(num)).replace(" ", "")
+    core = _NUM_TRIM.sub("", normalise_text(num))
     out = "".join(_CYRILLIC.get(ch.lower(), ch) if not ch.isascii() else ch for ch in core)
     if not out or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.\-]*", out):
         raise Invalid(f"the number {num!r} cannot be written in an eId: give the eId explicitly", field="num")
