@@ -47,8 +47,8 @@ async def add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     plan = await history.plan(conn, act_id=act_id, start=day, first=first, new_languages=set(given))
     await history.write(conn, act_id=act_id, p=plan, seq=entry.seq)
     await conn.execute(
-        q("edition_insert"), act_id, day, p["source_acts"], list(p["expressions"]), p["text_completeness"],
-        p.get("note"), entry.seq,
+        q("edition_insert"), act_id, day, p["source_acts"], p.get("languages") or sorted(p["expressions"]),
+        p["text_completeness"], p.get("note"), entry.seq,
     )
     await history.refresh_editions(conn, act_id=act_id, after=day, before=plan.horizon, seq=entry.seq)
 
