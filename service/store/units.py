@@ -16,8 +16,6 @@ from service.store.errors import translate
 from service.store.history import amendment_from_row, version_from_row
 from service.store.queries import q
 
-Conn = asyncpg.Connection | asyncpg.Pool
-
 
 @dataclass(frozen=True)
 class UnitRows:
@@ -28,7 +26,7 @@ class UnitRows:
     texts: dict[str, str]
 
 
-async def unit_rows(conn: Conn, *, act_id: str, wid: str, as_of: int) -> UnitRows:
+async def unit_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, wid: str, as_of: int) -> UnitRows:
     async with translate():
         rows = await conn.fetch(q("unit_rows_of"), act_id, wid, as_of)
         presence = await conn.fetch(q("unit_presence"), act_id, wid, as_of)
@@ -44,7 +42,7 @@ async def unit_rows(conn: Conn, *, act_id: str, wid: str, as_of: int) -> UnitRow
     return UnitRows(dict(by_lang), dict(structure), texts)
 
 
-async def units_rows(conn: Conn, *, act_id: str, lang: str, wids: list[str], as_of: int
+async def units_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, wids: list[str], as_of: int
                      ) -> tuple[dict[str, list[VersionRow]], dict[str, list[tuple[date, bool]]]]:
     """Version rows and structure membership of several units in one language."""
     async with translate():
@@ -59,7 +57,7 @@ async def units_rows(conn: Conn, *, act_id: str, lang: str, wids: list[str], as_
     return dict(by_wid), dict(structure)
 
 
-async def language_rows(conn: Conn, *, act_id: str, lang: str, as_of: int
+async def language_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, as_of: int
                         ) -> tuple[list[tuple[str, VersionRow]], list[tuple[date, tuple[str, ...]]]]:
     """Every version row and every structure of one language, in valid time order."""
     async with translate():
@@ -69,37 +67,37 @@ async def language_rows(conn: Conn, *, act_id: str, lang: str, as_of: int
             [(r["valid_from"], tuple(r["wids"])) for r in structures])
 
 
-async def eid_rows(conn: Conn, *, act_id: str, eid: str, as_of: int) -> list[tuple[str, str, date]]:
+async def eid_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, eid: str, as_of: int) -> list[tuple[str, str, date]]:
     """(lang, wId, day) of every version row that gave a unit this eId, oldest first."""
     async with translate():
         rows = await conn.fetch(q("unit_rows_by_eid"), act_id, eid, as_of)
     return [(r["lang"], r["wid"], r["valid_from"]) for r in rows]
 
 
-async def wid_exists(conn: Conn, *, act_id: str, wid: str, as_of: int) -> bool:
+async def wid_exists(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, wid: str, as_of: int) -> bool:
     async with translate():
         return bool(await conn.fetchval(q("wid_exists"), act_id, wid, as_of))
 
 
-async def act_wids(conn: Conn, *, act_id: str, as_of: int) -> set[str]:
+async def act_wids(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> set[str]:
     async with translate():
         return {r["wid"] for r in await conn.fetch(q("act_wids"), act_id, as_of)}
 
 
-async def texts(conn: Conn, *, hashes: list[str]) -> dict[str, str]:
+async def texts(conn: asyncpg.Connection | asyncpg.Pool, *, hashes: list[str]) -> dict[str, str]:
     if not hashes:
         return {}
     async with translate():
         return {r["sha256"]: r["body"] for r in await conn.fetch(q("texts_by_sha"), hashes)}
 
 
-async def amendment(conn: Conn, *, amendment_id: str, as_of: int) -> Amendment | None:
+async def amendment(conn: asyncpg.Connection | asyncpg.Pool, *, amendment_id: str, as_of: int) -> Amendment | None:
     async with translate():
         row = await conn.fetchrow(q("amendment_by_id"), amendment_id, as_of)
     return amendment_from_row(row) if row is not None else None
 
 
-async def amendments_of_act(conn: Conn, *, act_id: str, as_of: int) -> list[Amendment]:
+async def amendments_of_act(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> list[Amendment]:
     async with translate():
         rows = await conn.fetch(q("amendments_of_act"), act_id, as_of)
     return [amendment_from_row(r) for r in rows]
@@ -117,14 +115,14 @@ class EditionOrigin:
     text_completeness: str
 
 
-async def edition_origins(conn: Conn, *, act_id: str, as_of: int) -> list[EditionOrigin]:
+async def edition_origins(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> list[EditionOrigin]:
     async with translate():
         rows = await conn.fetch(q("edition_rows_of_act"), act_id, as_of)
     return [EditionOrigin(r["valid_from"], r["origin"], tuple(r["amendments"]), tuple(r["source_acts"]), r["note"],
                           r["text_completeness"]) for r in rows]
 
 
-async def rows_between(conn: Conn, *, act_id: str, lang: str, after: date, upto: date, as_of: int
+async def rows_between(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, after: date, upto: date, as_of: int
                        ) -> tuple[list[tuple[date, str, UnitVersion]], list[tuple[date, tuple[str, ...]]]]:
     """One language's version rows and structures effective after `after` up to `upto`."""
     async with translate():

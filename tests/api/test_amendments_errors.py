@@ -46,7 +46,7 @@ async def _amend(api: Api, acts: dict[str, str], day: str | None, *ops: dict[str
 async def _footprint(owner: asyncpg.Connection) -> tuple[int, ...]:
     counts = []
     for table in ("ledger", "amendments", "unit_versions", "expression_structures", "editions", "relations", "texts"):
-        counts.append(await owner.fetchval(f"SELECT count(*) FROM {table}"))  # noqa: S608 (fixed table names)
+        counts.append(await owner.fetchval(f"SELECT count(*) FROM {table}"))
     counts.append(await owner.fetchval("SELECT count(*) FROM unit_versions WHERE superseded_seq IS NOT NULL"))
     return tuple(counts)
 

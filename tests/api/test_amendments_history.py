@@ -6,6 +6,7 @@ the table below, written by hand from what each amendment says, not from the cod
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -275,7 +276,7 @@ async def test_versions_of_every_unit(api: Api, built: Built) -> None:
             assert got == expected, (wid, lang)
         periods = answer["status_periods"]
         assert periods[0]["since"] is None and periods[-1]["until"] is None
-        for a, b in zip(periods, periods[1:], strict=False):
+        for a, b in itertools.pairwise(periods):
             assert date.fromisoformat(a["until"]) + D == date.fromisoformat(b["since"])
     art1 = await get(api, f"/v1/acts/{built.law}/units/chp_1__art_1/versions", lang="ru")
     assert [x["source_act"] for x in art1["languages"]["ru"]] == [None, built.amending, built.amending]

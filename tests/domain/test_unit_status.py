@@ -171,7 +171,7 @@ def test_partially_in_force_exactly_when_some_unit_in_the_text_is_pending(units:
                         pending_units=pending_units(units))
     periods = status_periods(facts)
     for day in days:
-        pending = {f.wid for f in units if (code := unit_status_at(f, day).code) in
+        pending = {f.wid for f in units if unit_status_at(f, day).code in
                    (StatusCode.NOT_YET_IN_FORCE, StatusCode.SUSPENDED)
                    and next(p for p in f.presence if p.covers(day)).state == IN_TEXT}
         s = status_at(facts, day)

@@ -166,11 +166,12 @@ async def test_any_recording_order_gives_the_history_of_date_order(
         dated = await history.states_at(pool, act_id=laws["dated"], day=day, as_of=LATEST)
         shuffled = await history.states_at(pool, act_id=laws["shuffled"], day=day, as_of=LATEST)
         assert _signature(shuffled, labels) == _signature(dated, labels), day
-    for name in laws:
+    editions = {}
+    for name, law in laws.items():
         rows = await pool.fetch("SELECT valid_from, source_acts, text_completeness FROM editions "
-                                "WHERE act_id = $1 AND superseded_seq IS NULL ORDER BY valid_from", laws[name])
-        laws[name] = [tuple(r) for r in rows]  # type: ignore[assignment]
-    assert laws["dated"] == laws["shuffled"]
+                                "WHERE act_id = $1 AND superseded_seq IS NULL ORDER BY valid_from", law)
+        editions[name] = [tuple(r) for r in rows]
+    assert editions["dated"] == editions["shuffled"]
 
 
 # ---- replaying the ledger ----------------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ PROJECTED = {
 
 
 async def _tables(conn: asyncpg.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted((tuple(r) for r in await conn.fetch(f"SELECT {cols} FROM {t}")), key=repr)  # noqa: S608
+    return {t: sorted((tuple(r) for r in await conn.fetch(f"SELECT {cols} FROM {t}")), key=repr)
             for t, cols in PROJECTED.items()}
 
 
