@@ -79,7 +79,7 @@ def _on(day: date | None) -> str:
 def find_unit(states: States, ref: str, day: date | None) -> tuple[str, str]:
     """(wId, eId) of the unit `ref` names: a wId in some language's structure, else an eId there."""
     for s in states.values():
-        if ref in s.wids:
+        if ref in s.positions:
             return ref, s.units[ref].eid
     for s in states.values():
         wid = s.wid_of_eid(ref)
@@ -136,7 +136,7 @@ def _insert(r: OperationRequest, c: _Context) -> Insert:
 
 
 def _renumber(r: OperationRequest, c: _Context, wid: str, eid: str) -> Renumber:
-    kind = next(s.units[wid].kind for s in c.states.values() if wid in s.wids)
+    kind = next(s.units[wid].kind for s in c.states.values() if wid in s.positions)
     new_eid = r.eid or eid_from_numbering(kind, r.num, _parent_prefix(eid))
     num = r.num if r.num is not None else new_eid.rsplit("__", 1)[-1].partition("_")[2] or None
     return Renumber(wid, eid, new_eid, num, c.new_id())

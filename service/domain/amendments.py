@@ -349,20 +349,19 @@ def _insertion_index(s: ExpressionState, position: Position) -> int | None:
     if position.where == "end":
         return len(s.wids)
     anchor = position.anchor
-    if anchor is None or anchor not in s.wids:
+    if anchor is None or anchor not in s.positions:
         return None
     if position.where == "before":
-        return s.wids.index(anchor)
-    last = ([anchor, *s.descendants(anchor)])[-1]
-    return s.wids.index(last) + 1
+        return s.positions[anchor]
+    return s.positions[s.last_inside(anchor)] + 1
 
 
 def _insert(states: dict[str, ExpressionState], op: Insert, by: Maker, day: date | None, flags: Flags,
             context: States) -> None:
-    if any(op.wid in s.wids for s in states.values()):
+    if any(op.wid in s.positions for s in states.values()):
         raise InvalidOperation(f"the act already has a unit with wId {op.wid}", unit=op.eid)
     _known_languages(op, states, context, day)
-    if any(op.eid in s.eids() for s in states.values()):
+    if any(s.wid_of_eid(op.eid) is not None for s in states.values()):
         raise InvalidOperation(f"the act already has a unit {op.eid} (repealed units keep their number); "
                                "insert under another eId, e.g. with a '-1' suffix", unit=op.eid)
     placed = 0

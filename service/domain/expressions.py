@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from service.domain.model import Unit
 
@@ -50,19 +51,36 @@ class ExpressionState:
         if missing:
             raise ValueError(f"units without a version: {missing[:5]}")
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.wids)}
+
+    @cached_property
+    def _by_eid(self) -> dict[str, str]:
+        return {self.units[w].eid: w for w in reversed(self.wids)}  # the first in document order wins
+
     def get(self, wid: str) -> UnitVersion | None:
-        return self.units.get(wid) if wid in self.wids else None
+        return self.units.get(wid) if wid in self.positions else None
 
     def wid_of_eid(self, eid: str) -> str | None:
-        return next((w for w in self.wids if self.units[w].eid == eid), None)
+        return self._by_eid.get(eid)
 
     def eids(self) -> set[str]:
-        return {self.units[w].eid for w in self.wids}
+        return set(self._by_eid)
 
     def descendants(self, wid: str) -> list[str]:
         """The units nested in `wid` (their eId extends its eId by `__…`), in document order."""
         prefix = self.units[wid].eid + "__"
         return [w for w in self.wids if self.units[w].eid.startswith(prefix)]
+
+    def last_inside(self, wid: str) -> str:
+        """`wid`, or the last of the units that follow it nested in it (where an insertion after it goes)."""
+        prefix, last = self.units[wid].eid + "__", wid
+        for w in self.wids[self.positions[wid] + 1:]:
+            if not self.units[w].eid.startswith(prefix):
+                break
+            last = w
+        return last
 
     def visible(self) -> dict[str, UnitVersion]:
         return {w: self.units[w] for w in self.wids}
@@ -136,10 +154,15 @@ def unchanged(before: ExpressionState, after: ExpressionState) -> list[str]:
 
 def text_completeness(states: Mapping[str, ExpressionState]) -> str:
     """full: every unit in the text of every language has its words; none: no unit has; partial: between."""
-    units = [s.units[w] for s in states.values() for w in s.wids if s.units[w].in_text]
-    with_text = sum(1 for u in units if u.text_available)
-    nonempty = all(any(s.units[w].in_text for w in s.wids) for s in states.values())
-    if units and with_text == len(units) and nonempty:
+    total = with_text = 0
+    nonempty = True
+    for s in states.values():
+        units = s.units
+        in_text = [units[w].text_available for w in s.wids if not units[w].repealed]
+        total += len(in_text)
+        with_text += sum(in_text)
+        nonempty = nonempty and bool(in_text)
+    if total and with_text == total and nonempty:
         return "full"
     return "none" if with_text == 0 else "partial"
 

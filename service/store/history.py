@@ -13,12 +13,14 @@ before the entry, so replaying the ledger in order rebuilds the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import asyncpg
+import orjson
 
 from service.domain.amendments import (
     Amendment,
@@ -28,7 +30,7 @@ from service.domain.amendments import (
     op_from_payload,
 )
 from service.domain.errors import AmendmentConflict, Unprocessable
-from service.domain.expressions import ExpressionState, UnitVersion
+from service.domain.expressions import ExpressionState, UnitVersion, text_completeness
 from service.store.db import LATEST
 from service.store.queries import q
 
@@ -138,6 +140,13 @@ class Plan:
     recorded: dict[str, Recorded]
     horizon: date | None  # the last barrier; None when some language has none
 
+    def shape_on(self, day: date) -> tuple[list[str], str] | None:
+        """The languages with a text on `day` and its completeness, when the plan holds every one of them."""
+        states = {lang: by_day[day] for lang, by_day in self.targets.items() if day in by_day}
+        if any(lang not in states and rec.has_structure(day) for lang, rec in self.recorded.items()):
+            return None
+        return sorted(states), text_completeness(states)
+
 
 async def plan(conn: asyncpg.Connection, *, act_id: str, start: date,
                first: Callable[[States], States], new_languages: set[str] = frozenset()  # type: ignore[assignment]
@@ -173,16 +182,37 @@ async def plan(conn: asyncpg.Connection, *, act_id: str, start: date,
 
 # ---- writing the fewest rows ----------------------------------------------------------------------------------
 
-async def _write_versions(conn: asyncpg.Connection, act_id: str, lang: str, day: date,
-                          changed: dict[str, UnitVersion], seq: int) -> None:
-    wids = list(changed)
-    vs = list(changed.values())
-    await conn.execute(q("unit_versions_close"), act_id, lang, day, wids, seq)
+async def _write_versions(conn: asyncpg.Connection, act_id: str, lang: str,
+                          rows: list[tuple[date, str, UnitVersion]], seq: int) -> None:
+    if not rows:
+        return
+    days, wids, vs = [d for d, _, _ in rows], [w for _, w, _ in rows], [v for _, _, v in rows]
+    await conn.execute(q("unit_versions_close"), act_id, lang, days, wids, seq)
     await conn.execute(
-        q("unit_versions_write"), act_id, lang, day, seq, wids, [v.eid for v in vs], [v.kind for v in vs],
+        q("unit_versions_write"), act_id, lang, seq, days, wids, [v.eid for v in vs], [v.kind for v in vs],
         [v.num for v in vs], [v.heading for v in vs], [v.sha256 for v in vs], [v.text_available for v in vs],
         [v.repealed for v in vs], [v.source_act for v in vs], [v.amendment for v in vs],
     )
+
+
+async def _write_structures(conn: asyncpg.Connection, act_id: str, lang: str,
+                            structures: list[tuple[date, tuple[str, ...]]], seq: int) -> None:
+    if not structures:
+        return
+    days = [d for d, _ in structures]
+    await conn.execute(q("structure_close"), act_id, lang, days, seq)
+    await conn.execute(q("structures_write"), act_id, lang, seq, days,
+                       [orjson.dumps(list(w)).decode() for _, w in structures])
+
+
+def _candidates(target: ExpressionState, previous: ExpressionState | None, touched: set[str]) -> Iterable[str]:
+    """The units that may read otherwise than planned: all on the first day; after it, those the plan
+    changed since the day before (the fold keeps an unchanged unit's version object) and those a recorded
+    row of this day touched. Every other unit still reads what it read, and that was right."""
+    if previous is None:
+        return target.wids
+    before = previous.units
+    return [w for w in target.wids if target.units[w] is not before.get(w) or w in touched]
 
 
 async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> None:
@@ -194,27 +224,34 @@ async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> 
         rec = p.recorded[lang]
         rows: dict[str, tuple[date, UnitVersion, bool]] = {w: (d, v, False) for w, (d, v) in rec.base_rows.items()}
         structure = (rec.base_structure[0], rec.base_structure[1], False) if rec.base_structure else None
-        old_rows, old_structures = list(rec.later_rows), list(rec.later_structures)
+        old_rows, old_structures = deque(rec.later_rows), deque(rec.later_structures)
+        previous: ExpressionState | None = None
+        new_rows: list[tuple[date, str, UnitVersion]] = []
+        new_structures: list[tuple[date, tuple[str, ...]]] = []
         for day in sorted(by_day):
+            touched: set[str] = set()
             while old_rows and old_rows[0][0] <= day:
-                d, wid, v = old_rows.pop(0)
+                d, wid, v = old_rows.popleft()
                 seen = rows.get(wid)
                 if seen is None or seen[0] < d or (seen[0] == d and not seen[2]):
                     rows[wid] = (d, v, False)
+                    touched.add(wid)
             while old_structures and old_structures[0][0] <= day:
-                d, wids = old_structures.pop(0)
+                d, wids = old_structures.popleft()
                 if structure is None or structure[0] < d or (structure[0] == d and not structure[2]):
                     structure = (d, wids, False)
             target = by_day[day]
-            changed = {w: target.units[w] for w in target.wids
-                       if (seen := rows.get(w)) is None or seen[1] != target.units[w]}
-            if changed:
-                await _write_versions(conn, act_id, lang, day, changed, seq)
-                rows.update({w: (day, v, True) for w, v in changed.items()})
+            changed = {w: target.units[w] for w in _candidates(target, previous, touched)
+                       if (seen := rows.get(w)) is None or (seen[1] is not target.units[w]
+                                                            and seen[1] != target.units[w])}
+            previous = target
+            new_rows.extend((day, w, v) for w, v in changed.items())
+            rows.update({w: (day, v, True) for w, v in changed.items()})
             if structure is None or structure[1] != target.wids:
-                await conn.execute(q("structure_close"), act_id, lang, day, seq)
-                await conn.execute(q("structure_insert"), act_id, lang, day, list(target.wids), seq)
+                new_structures.append((day, target.wids))
                 structure = (day, target.wids, True)
+        await _write_versions(conn, act_id, lang, new_rows, seq)
+        await _write_structures(conn, act_id, lang, new_structures, seq)
 
 
 # ---- edition rows ---------------------------------------------------------------------------------------------
@@ -234,9 +271,10 @@ def _ordered(langs: list[str], preferred: list[str]) -> list[str]:
 
 
 async def merge_edition(conn: asyncpg.Connection, *, act_id: str, day: date, seq: int, sources: list[str],
-                        amendments: list[str], note: str | None) -> None:
+                        amendments: list[str], note: str | None, plan: Plan | None = None) -> None:
     """The edition of `day` with these amendments' contributions added (in order, each act once)."""
-    langs, completeness = await text_shape(conn, act_id=act_id, day=day)
+    shape = plan.shape_on(day) if plan is not None else None
+    langs, completeness = shape or await text_shape(conn, act_id=act_id, day=day)
     row = await conn.fetchrow(q("edition_row_at"), act_id, day, LATEST)
     if row is not None:
         await conn.execute(q("edition_close"), act_id, day, seq)
@@ -253,13 +291,13 @@ async def merge_edition(conn: asyncpg.Connection, *, act_id: str, day: date, seq
                        origin, amendments, seq)
 
 
-async def refresh_editions(conn: asyncpg.Connection, *, act_id: str, after: date, before: date | None,
-                           seq: int) -> None:
+async def refresh_editions(conn: asyncpg.Connection, *, act_id: str, after: date, plan: Plan, seq: int) -> None:
     """Amendment-made editions whose text a late fact changed get their completeness and languages again."""
-    for row in await conn.fetch(q("edition_rows_between"), act_id, after, before, LATEST):
+    for row in await conn.fetch(q("edition_rows_between"), act_id, after, plan.horizon, LATEST):
         if row["origin"] != "amendments":
             continue
-        langs, completeness = await text_shape(conn, act_id=act_id, day=row["valid_from"])
+        shape = plan.shape_on(row["valid_from"])
+        langs, completeness = shape or await text_shape(conn, act_id=act_id, day=row["valid_from"])
         langs = _ordered(langs, list(row["languages"]))
         if (langs, completeness) == (list(row["languages"]), row["text_completeness"]):
             continue

@@ -50,7 +50,7 @@ async def add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
         q("edition_insert"), act_id, day, p["source_acts"], p.get("languages") or sorted(p["expressions"]),
         p["text_completeness"], p.get("note"), entry.seq,
     )
-    await history.refresh_editions(conn, act_id=act_id, after=day, before=plan.horizon, seq=entry.seq)
+    await history.refresh_editions(conn, act_id=act_id, after=day, plan=plan, seq=entry.seq)
 
 
 async def _pending(conn: asyncpg.Connection, a: Amendment, amendment_id: str) -> Amendment:
@@ -148,6 +148,5 @@ async def amend_units(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
         makers = [*commenced, a]
         await history.merge_edition(conn, act_id=a.act_id, day=a.effective_date, seq=entry.seq,
                                     sources=[m.amending_act for m in makers], amendments=[m.id for m in makers],
-                                    note=a.note)
-        await history.refresh_editions(conn, act_id=a.act_id, after=a.effective_date, before=plan.horizon,
-                                       seq=entry.seq)
+                                    note=a.note, plan=plan)
+        await history.refresh_editions(conn, act_id=a.act_id, after=a.effective_date, plan=plan, seq=entry.seq)

@@ -45,23 +45,31 @@ WHERE act_id = $1 AND origin = 'edition' AND $2 = ANY(languages) AND valid_from 
   AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
 
 -- name: unit_versions_write
--- Projects unit versions of one language on one day, each with its maker.
+-- Projects unit versions of one language, each on its day with its maker.
 INSERT INTO unit_versions (act_id, lang, wid, eid, kind, num, heading, text_sha256, text_available, repealed,
                            valid_from, source_act, amendment_id, recorded_seq)
-SELECT $1, $2, u.wid, u.eid, u.kind, u.num, u.heading, u.sha, u.available, u.repealed, $3, u.source, u.amendment, $4
-FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[],
+SELECT $1, $2, u.wid, u.eid, u.kind, u.num, u.heading, u.sha, u.available, u.repealed, u.day, u.source, u.amendment,
+       $3
+FROM unnest($4::date[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[],
             $12::boolean[], $13::text[], $14::text[])
-     AS u(wid, eid, kind, num, heading, sha, available, repealed, source, amendment)
+     AS u(day, wid, eid, kind, num, heading, sha, available, repealed, source, amendment)
 
 -- name: unit_versions_close
--- Supersedes the current version rows of these units (language $2) on exactly day $3 by entry $5.
-UPDATE unit_versions SET superseded_seq = $5
-WHERE act_id = $1 AND lang = $2 AND valid_from = $3 AND wid = ANY($4::text[]) AND superseded_seq IS NULL
+-- Supersedes the current version rows of language $2 on exactly these (day, unit) pairs by entry $5.
+UPDATE unit_versions v SET superseded_seq = $5
+FROM unnest($3::date[], $4::text[]) AS x(day, wid)
+WHERE v.act_id = $1 AND v.lang = $2 AND v.valid_from = x.day AND v.wid = x.wid AND v.superseded_seq IS NULL
 
 -- name: structure_close
--- Supersedes the current structure of language $2 on exactly day $3 by entry $4.
+-- Supersedes the current structures of language $2 on exactly these days by entry $4.
 UPDATE expression_structures SET superseded_seq = $4
-WHERE act_id = $1 AND lang = $2 AND valid_from = $3 AND superseded_seq IS NULL
+WHERE act_id = $1 AND lang = $2 AND valid_from = ANY($3::date[]) AND superseded_seq IS NULL
+
+-- name: structures_write
+-- Projects structures of one language, each on its day (the wIds of each as a JSON array).
+INSERT INTO expression_structures (act_id, lang, valid_from, wids, recorded_seq)
+SELECT $1, $2, s.day, ARRAY(SELECT jsonb_array_elements_text(s.wids::jsonb)), $3
+FROM unnest($4::date[], $5::text[]) AS s(day, wids)
 
 -- name: unit_rows_of
 -- Every version row of one unit (by wId), every language, as known at seq $3, in valid time order.
