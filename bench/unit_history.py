@@ -28,9 +28,9 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.store.keys import insert_key  # noqa: E402
-from service.store.migrate import migrate  # noqa: E402
-from tests.conftest import start_server, with_database  # noqa: E402
+from service.store.keys import insert_key
+from service.store.migrate import migrate
+from tests.conftest import start_server, with_database
 
 console = Console()
 

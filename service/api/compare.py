@@ -94,8 +94,8 @@ def comparison_json(c: Comparison) -> dict[str, list[dict[str, Any]]]:
 
 async def _compare(request: Request, act_id: str, lang: str, first: date, second: date) -> Comparison:
     pool = request.app.state.pool
-    before = (await history.states_at(pool, act_id=act_id, day=first, as_of=LATEST)).get(lang, ExpressionState())
-    after = (await history.states_at(pool, act_id=act_id, day=second, as_of=LATEST)).get(lang, ExpressionState())
+    before = await history.state_of(pool, act_id=act_id, lang=lang, day=first, as_of=LATEST) or ExpressionState()
+    after = await history.state_of(pool, act_id=act_id, lang=lang, day=second, as_of=LATEST) or ExpressionState()
     changes = diff_states(before, after)
     rows, structures = await units_store.rows_between(pool, act_id=act_id, lang=lang, after=first, upto=second,
                                                       as_of=LATEST)

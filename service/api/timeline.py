@@ -74,8 +74,8 @@ async def timeline(request: Request) -> Response:
             undated.append(event)
         else:
             points[a.effective_date].append(event)
-    rows, structures = await units_store.language_rows(pool, act_id=act.id, lang=lang, as_of=LATEST)
-    for day, changes in changes_by_day([(r.valid_from, wid, r.version) for wid, r in rows], structures):
+    rows, structures = await units_store.language_history(pool, act_id=act.id, lang=lang, as_of=LATEST)
+    for day, changes in changes_by_day(rows, structures):
         for ch in changes:
             v = ch.after or ch.before
             assert v is not None

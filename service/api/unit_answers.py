@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
 
 from service.domain.errors import UnitNotFound
-from service.domain.expressions import ExpressionState
 from service.domain.facts import UNIT_STATUS_RELATIONS, pending_units, unit_facts
 from service.domain.model import Act, Edition, Relation
 from service.domain.status import Reason, UnitPending
@@ -38,21 +37,20 @@ async def wid_of(pool: asyncpg.Pool, act_id: str, ref: str, day: date | None, *,
     return (before[-1] if before else rows[0])[1]
 
 
-def relation_wid(r: Relation, state: ExpressionState | None) -> str | None:
+def relation_wid(r: Relation, wids_by_eid: Mapping[str, str] | None = None) -> str | None:
+    """The wId a relation on a unit names: the one an amendment recorded, else its eId's unit (on the day
+    asked, when known), else the eId itself."""
     if r.target_wid is not None:
         return r.target_wid
     if r.target_unit is None:
         return None
-    return state.wid_of_eid(r.target_unit) if state is not None else r.target_unit
+    return (wids_by_eid or {}).get(r.target_unit, r.target_unit)
 
 
-def ancestors(state: ExpressionState | None, eid: str) -> set[str]:
-    """The wIds of the units whose eId is a prefix of `eid` (by components) in `state`."""
-    if state is None:
-        return set()
+def ancestor_eids(eid: str) -> list[str]:
+    """The eIds of the units that contain the unit `eid` (its prefixes by components), outermost first."""
     parts = eid.split("__")
-    found = {state.wid_of_eid("__".join(parts[:i])) for i in range(1, len(parts))}
-    return {w for w in found if w is not None}
+    return ["__".join(parts[:i]) for i in range(1, len(parts))]
 
 
 @dataclass(frozen=True)

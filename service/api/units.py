@@ -24,7 +24,7 @@ from service.api.render_units import (
 )
 from service.api.unit_answers import (
     Reasons,
-    ancestors,
+    ancestor_eids,
     facts_of_unit,
     is_unit_relation,
     primary_language,
@@ -73,7 +73,7 @@ class UnitView:
     langs: list[str]
     periods: dict[str, list[VersionPeriod]]  # up to the act's end (what the text answers show)
     facts: UnitFacts
-    states: dict[str, ExpressionState]  # every language's state on the day asked
+    every: dict[str, list[VersionPeriod]]  # every language's versions, not cut at the act's end
 
     def eid_on(self, day: date) -> str:
         for lang in self.langs:
@@ -96,25 +96,30 @@ async def _view(request: Request, day: date, lang: str | None) -> UnitView:
         raise Problem(404, "language-not-available", f"unit {wid} has no expression in {lang!r}", available=langs)
     own = lang or primary_language(act, langs) or langs[0]
     every = {x: version_periods(rows.structure.get(x, []), rows.rows[x]) for x in langs}
-    states = await history.states_at(pool, act_id=act.id, day=day, as_of=LATEST)
     latest = every[own][-1].version.eid if every[own] else rows.rows[own][-1].version.eid
     at_day = version_at(every[own], day)
     eid = at_day.version.eid if at_day is not None else latest
-    within = {wid} | ancestors(states.get(own), eid)
-    relations = [r for r in state.relations
-                 if is_unit_relation(r, act.id) and relation_wid(r, states.get(own)) in within]
+    unit_relations = [r for r in state.relations if is_unit_relation(r, act.id)]
+    prefixes = ancestor_eids(eid)
+    named = {r.target_unit for r in unit_relations if r.target_wid is None and r.target_unit is not None}
+    found = (await units_store.units_with_eids_at(pool, act_id=act.id, eids=sorted({*prefixes, *named}), day=day,
+                                                  as_of=LATEST)).get(own, {})
+    within = {wid} | {found[p] for p in prefixes if p in found}
+    relations = [r for r in unit_relations if relation_wid(r, found) in within]
     reasons = Reasons(act, state.relations, state.editions, state.facts.commencement.reason)
     facts = facts_of_unit(wid, eid, every[own], relations, reasons)
     end = _act_end(state)
     shown = {x: version_periods(rows.structure.get(x, []), rows.rows[x], ends=end) for x in langs}
-    return UnitView(state, wid, rows, [lang] if lang else langs, shown, facts, states)
+    return UnitView(state, wid, rows, [lang] if lang else langs, shown, facts, every)
 
 
 def _agreement(view: UnitView, day: date) -> tuple[bool, str | None]:
-    """Whether the languages with a known structure on the day agree on this unit (in it or not, numbered
-    alike), and how not."""
-    found = {lang: s.get(view.wid) for lang, s in view.states.items() if s.wids}
-    shapes = {lang: (u.eid, u.num, u.kind) if u is not None else None for lang, u in found.items()}
+    """Whether the languages with units on the day agree on this unit (in it or not, numbered alike), and
+    how not."""
+    found = {lang: version_at(view.every.get(lang, []), day) for lang in view.rows.known
+             if view.rows.has_units(lang, day)}
+    shapes = {lang: (p.version.eid, p.version.num, p.version.kind) if p is not None else None
+              for lang, p in found.items()}
     if len(set(shapes.values())) <= 1:
         return True, None
     parts = [f"{lang}: {'no such unit' if shape is None else shape[0]}" for lang, shape in sorted(shapes.items())]
@@ -174,12 +179,13 @@ def _toc_items(s: ExpressionState, code: StatusCode, pending: dict[str, StatusCo
     return items
 
 
-def structure_agreement(states: dict[str, ExpressionState], langs: list[str]) -> dict[str, list[str]]:
-    """Per language (among those with a known structure), the units only it has."""
-    known = {x: set(states[x].wids) for x in langs if x in states and states[x].wids}
+def structure_agreement(structures: dict[str, tuple[str, ...]], langs: list[str]) -> dict[str, list[str]]:
+    """Per language (among those with units: a text known only without its words is not compared), the
+    units only some languages have."""
+    known = {x: set(structures[x]) for x in langs if structures.get(x)}
     everywhere = set.intersection(*known.values()) if known else set()
-    return {x: [w for w in states[x].wids if w not in everywhere] for x in known
-            if any(w not in everywhere for w in states[x].wids)}
+    return {x: [w for w in structures[x] if w not in everywhere] for x in known
+            if any(w not in everywhere for w in structures[x])}
 
 
 async def get_toc(request: Request) -> Response:
@@ -190,10 +196,11 @@ async def get_toc(request: Request) -> Response:
     lang = choose_language(state, _lang(request))
     status = state.status(day)
     edition = edition_in_force(state.editions, day) if in_force_on(status) else None
-    states = await history.states_at(pool, act_id=act.id, day=day, as_of=LATEST) if edition is not None else {}
-    own = states.get(lang) if edition is not None and lang in edition.languages else None
+    own = (await history.state_of(pool, act_id=act.id, lang=lang, day=day, as_of=LATEST)
+           if edition is not None and lang in edition.languages else None)
+    structures = await history.structures_at(pool, act_id=act.id, day=day, as_of=LATEST) if edition else {}
     pending = {p.wid: p.code for p in status.units}
-    only_in = structure_agreement(states, list(edition.languages)) if edition is not None else {}
+    only_in = structure_agreement(structures, list(edition.languages)) if edition is not None else {}
     return json_response({
         "act": act.id, "date": day.isoformat(), "lang": lang, "status": status_json(status),
         "edition": edition_json(state.period_of(edition)) if edition is not None else None,

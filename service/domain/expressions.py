@@ -185,24 +185,40 @@ def depth_and_parent(state: ExpressionState) -> dict[str, tuple[int, str | None]
     return {w: (depth(w), parents[w]) for w in state.wids}
 
 
-def changes_by_day(rows: Iterable[tuple[date, str, UnitVersion]], structures: Iterable[tuple[date, tuple[str, ...]]]
+def changes_by_day(rows: Iterable[tuple[date, str, UnitVersion]],
+                   structures: Iterable[tuple[date, tuple[str, ...], tuple[str, ...]]]
                    ) -> list[tuple[date, list[UnitChange]]]:
-    """Replaying one language's version rows and structures in valid time: the changes of each day."""
+    """Replaying one language's version rows and structure changes (the wIds that entered and left the
+    structure on each day) in valid time: the changes of each day, units entering first (in document
+    order), then units whose version changed, then units leaving."""
     by_row: dict[date, list[tuple[str, UnitVersion]]] = {}
     for d, wid, v in rows:
         by_row.setdefault(d, []).append((wid, v))
-    by_structure = dict(structures)  # the last structure recorded for a day wins
+    by_structure: dict[date, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for d, entered, left in structures:
+        by_structure.setdefault(d, []).append((entered, left))
     versions: dict[str, UnitVersion] = {}
-    wids: tuple[str, ...] = ()
-    previous = ExpressionState()
+    present: set[str] = set()
     out = []
     for day in sorted(set(by_row) | set(by_structure)):
+        before = {w: versions.get(w) if w in present else None for w in _touched(day, by_row, by_structure)}
+        order = [w for entered, _ in by_structure.get(day, []) for w in entered]
+        for entered, left in by_structure.get(day, []):
+            present.difference_update(left)
+            present.update(entered)
         versions.update(by_row.get(day, []))
-        wids = by_structure.get(day, wids)
-        kept = tuple(w for w in wids if w in versions)
-        current = ExpressionState(kept, {w: versions[w] for w in kept})
-        found = diff_states(previous, current)
+        order += [w for w, _ in by_row.get(day, [])] + [w for _, left in by_structure.get(day, []) for w in left]
+        found = []
+        for w in dict.fromkeys(order):
+            after = versions.get(w) if w in present else None
+            change = unit_change(w, before[w], after)
+            if change is not None:
+                found.append(change)
         if found:
             out.append((day, found))
-        previous = current
     return out
+
+
+def _touched(day: date, by_row: Mapping[date, list[tuple[str, UnitVersion]]],
+             by_structure: Mapping[date, list[tuple[tuple[str, ...], tuple[str, ...]]]]) -> set[str]:
+    return {w for w, _ in by_row.get(day, [])} | {w for e, lft in by_structure.get(day, []) for w in (*e, *lft)}

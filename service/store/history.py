@@ -100,15 +100,36 @@ async def languages(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, day
     return [r["lang"] for r in await conn.fetch(q("structure_languages"), act_id, day, as_of)]
 
 
+async def state_of(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, day: date, as_of: int
+                   ) -> ExpressionState | None:
+    """One language's state at the end of `day`; None when it has no structure by then."""
+    structure = await conn.fetchrow(q("structure_at"), act_id, lang, day, as_of)
+    if structure is None:
+        return None
+    rows = await conn.fetch(q("unit_rows_at"), act_id, lang, day, as_of)
+    versions = {r["wid"]: version_from_row(r) for r in rows}
+    wids = tuple(w for w in structure["wids"] if w in versions)
+    return ExpressionState(wids, {w: versions[w] for w in wids})
+
+
 async def states_at(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, day: date, as_of: int) -> States:
     """Every language's state at the end of `day` (languages without a structure by then are left out)."""
     out: States = {}
     for lang in await languages(conn, act_id=act_id, day=day, as_of=as_of):
-        rows = await conn.fetch(q("unit_rows_at"), act_id, lang, day, as_of)
-        structure = await conn.fetchrow(q("structure_at"), act_id, lang, day, as_of)
-        versions = {r["wid"]: version_from_row(r) for r in rows}
-        wids = tuple(w for w in (structure["wids"] if structure else ()) if w in versions)
-        out[lang] = ExpressionState(wids, {w: versions[w] for w in wids})
+        found = await state_of(conn, act_id=act_id, lang=lang, day=day, as_of=as_of)
+        if found is not None:
+            out[lang] = found
+    return out
+
+
+async def structures_at(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, day: date, as_of: int
+                        ) -> dict[str, tuple[str, ...]]:
+    """Every language's structure (wIds in order) at the end of `day`, without the units' versions."""
+    out = {}
+    for lang in await languages(conn, act_id=act_id, day=day, as_of=as_of):
+        row = await conn.fetchrow(q("structure_at"), act_id, lang, day, as_of)
+        if row is not None:
+            out[lang] = tuple(row["wids"])
     return out
 
 

@@ -22,8 +22,14 @@ class UnitRows:
     """One unit's version rows and structure membership per language, with the texts of its versions."""
 
     rows: dict[str, list[VersionRow]]
-    structure: dict[str, list[tuple[date, bool]]]
+    structure: dict[str, list[tuple[date, bool]]]  # at each structure change, whether the unit is in it
     texts: dict[str, str]
+    known: dict[str, list[tuple[date, bool]]]  # at each structure change, whether the language has any unit
+
+    def has_units(self, lang: str, day: date) -> bool:
+        """Whether `lang` has a text with units on `day` (not one known only without its words)."""
+        found = [nonempty for d, nonempty in self.known.get(lang, []) if d <= day]
+        return bool(found and found[-1])
 
 
 async def unit_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, wid: str, as_of: int) -> UnitRows:
@@ -37,9 +43,24 @@ async def unit_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, wid
         if r["text"] is not None:
             texts[r["text_sha256"]] = r["text"]
     structure: dict[str, list[tuple[date, bool]]] = defaultdict(list)
+    known: dict[str, list[tuple[date, bool]]] = defaultdict(list)
     for r in presence:
         structure[r["lang"]].append((r["valid_from"], r["present"]))
-    return UnitRows(dict(by_lang), dict(structure), texts)
+        known[r["lang"]].append((r["valid_from"], r["nonempty"]))
+    return UnitRows(dict(by_lang), dict(structure), texts, dict(known))
+
+
+async def units_with_eids_at(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, eids: list[str], day: date,
+                             as_of: int) -> dict[str, dict[str, str]]:
+    """Per language, eId → wId of the units that have one of these eIds on `day`."""
+    if not eids:
+        return {}
+    async with translate():
+        rows = await conn.fetch(q("units_with_eids_at"), act_id, eids, day, as_of)
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        out[r["lang"]].setdefault(r["eid"], r["wid"])
+    return dict(out)
 
 
 async def units_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, wids: list[str], as_of: int
@@ -57,14 +78,15 @@ async def units_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, la
     return dict(by_wid), dict(structure)
 
 
-async def language_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, as_of: int
-                        ) -> tuple[list[tuple[str, VersionRow]], list[tuple[date, tuple[str, ...]]]]:
-    """Every version row and every structure of one language, in valid time order."""
+async def language_history(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang: str, as_of: int
+                           ) -> tuple[list[tuple[date, str, UnitVersion]],
+                                      list[tuple[date, tuple[str, ...], tuple[str, ...]]]]:
+    """Every version row of one language, and each structure change as the wIds entering and leaving."""
     async with translate():
         rows = await conn.fetch(q("unit_rows_of_language"), act_id, lang, as_of)
-        structures = await conn.fetch(q("structure_rows_of_language"), act_id, lang, as_of)
-    return ([(r["wid"], VersionRow(r["valid_from"], version_from_row(r), r["recorded_seq"])) for r in rows],
-            [(r["valid_from"], tuple(r["wids"])) for r in structures])
+        structures = await conn.fetch(q("structure_changes_of_language"), act_id, lang, as_of)
+    return ([(r["valid_from"], r["wid"], version_from_row(r)) for r in rows],
+            [(r["valid_from"], tuple(r["entered"]), tuple(r["left_"])) for r in structures])
 
 
 async def eid_rows(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, eid: str, as_of: int) -> list[tuple[str, str, date]]:

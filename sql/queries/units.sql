@@ -90,8 +90,8 @@ WHERE act_id = $1 AND lang = $2 AND wid = ANY($3::text[])
 ORDER BY wid, valid_from, recorded_seq
 
 -- name: unit_presence
--- At each structure of the act (every language), whether unit $2 is in it, as known at seq $3.
-SELECT lang, valid_from, $2 = ANY(wids) AS present FROM expression_structures
+-- At each structure of the act (every language), whether unit $2 is in it and whether it has any unit, as known at seq $3.
+SELECT lang, valid_from, $2 = ANY(wids) AS present, cardinality(wids) > 0 AS nonempty FROM expression_structures
 WHERE act_id = $1 AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
 ORDER BY lang, valid_from, recorded_seq
 
@@ -119,12 +119,6 @@ SELECT EXISTS (SELECT 1 FROM unit_versions
 SELECT wid, eid, kind, num, heading, text_sha256, text_available, repealed, source_act, amendment_id, valid_from,
        recorded_seq
 FROM unit_versions
-WHERE act_id = $1 AND lang = $2 AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
-ORDER BY valid_from, recorded_seq
-
--- name: structure_rows_of_language
--- Every structure of the act in one language, as known at seq $3, in valid time order.
-SELECT valid_from, wids FROM expression_structures
 WHERE act_id = $1 AND lang = $2 AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
 ORDER BY valid_from, recorded_seq
 
@@ -158,3 +152,29 @@ ORDER BY s.lang
 -- name: act_wids
 -- Every wId any unit of the act has had, in any language, as known at seq $2 (wIds are never reused).
 SELECT DISTINCT wid FROM unit_versions WHERE act_id = $1 AND recorded_seq <= $2
+
+-- name: units_with_eids_at
+-- The units (every language) whose version in force at the end of day $3 has one of the eIds $2, as known at seq $4.
+SELECT v.lang, v.wid, v.eid FROM (
+    SELECT DISTINCT ON (lang, wid) lang, wid, eid FROM unit_versions
+    WHERE act_id = $1 AND valid_from <= $3
+      AND wid IN (SELECT wid FROM unit_versions WHERE act_id = $1 AND eid = ANY($2::text[]))
+      AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
+    ORDER BY lang, wid, valid_from DESC, recorded_seq DESC
+) v
+WHERE v.eid = ANY($2::text[])
+
+-- name: structure_changes_of_language
+-- For each structure of one language, as known at seq $3, the wIds that entered and left it since the one before.
+WITH s AS (
+    SELECT valid_from, recorded_seq, wids,
+           lag(wids) OVER (ORDER BY valid_from, recorded_seq) AS prev
+    FROM expression_structures
+    WHERE act_id = $1 AND lang = $2 AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
+)
+SELECT valid_from,
+       ARRAY(SELECT t.w FROM unnest(s.wids) WITH ORDINALITY AS t(w, i)
+             WHERE t.w IN (SELECT unnest(s.wids) EXCEPT SELECT unnest(coalesce(s.prev, '{}'))) ORDER BY t.i) AS entered,
+       ARRAY(SELECT unnest(coalesce(s.prev, '{}')) EXCEPT SELECT unnest(s.wids)) AS left_
+FROM s
+ORDER BY valid_from, recorded_seq

@@ -159,9 +159,14 @@ def test_changes_by_day_are_the_differences_from_one_day_to_the_next(
         kept = tuple(w for w in wids if w in units)
         return ExpressionState(kept, {w: units[w] for w in kept})
 
-    reported = dict(changes_by_day(versions, structures))
+    deltas, previous = [], ()
+    for d, wids in structures:
+        deltas.append((d, tuple(w for w in wids if w not in previous), tuple(w for w in previous if w not in wids)))
+        previous = wids
+    reported = dict(changes_by_day(versions, deltas))
     for day in {d for d, _, _ in versions} | {d for d, _ in structures}:
-        assert reported.get(day, []) == diff_states(state_at(day - D), state_at(day)), day
+        got = {c.wid: (c.changes, c.before, c.after) for c in reported.get(day, [])}
+        assert got == {c.wid: (c.changes, c.before, c.after) for c in diff_states(state_at(day - D), state_at(day))}
     assert set(reported) <= {d for d, _, _ in versions} | {d for d, _ in structures}
 
 
