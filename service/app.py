@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, keys, relations
+from service.api import acts, akn, amendments, compare, editions, health, keys, relations, timeline, units
 from service.api import metrics as metrics_route
 from service.api.access import guarded
 from service.api.contract import query_parameters
@@ -55,6 +55,12 @@ ROUTES = [
     route("/v1/acts/{act_id}/editions", GET=editions.list_editions, POST=editions.create_edition),
     route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
     route("/v1/relations", POST=relations.create_relation),
+    route("/v1/acts/{act_id}/amendments", GET=amendments.list_amendments, POST=amendments.create_amendment),
+    route("/v1/acts/{act_id}/units/{unit_id}", GET=units.get_unit),
+    route("/v1/acts/{act_id}/units/{unit_id}/versions", GET=units.get_versions),
+    route("/v1/acts/{act_id}/toc", GET=units.get_toc),
+    route("/v1/acts/{act_id}/compare", GET=compare.compare),
+    route("/v1/acts/{act_id}/timeline", GET=timeline.timeline),
     route("/akn/{path:path}", GET=akn.resolve),
     route("/metrics", GET=metrics_route.metrics),
     route("/v1/keys", GET=keys.list_keys),

@@ -10,11 +10,18 @@ from datetime import date
 
 import asyncpg
 
+from service.domain.amendment_requests import AmendmentRequest, resolve
+from service.domain.amendments import amendment_payload
+from service.domain.errors import AmendmentConflict, NotFound, UnitNotInForce
+from service.domain.facts import status_facts
 from service.domain.ledger import LedgerEntry
 from service.domain.model import Act, Relation, Unit
-from service.domain.records import act_payload, edition_record, relation_payload
+from service.domain.records import act_payload, edition_record, new_id, relation_payload
+from service.domain.status import StatusCode, status_at
 from service.domain.units import completeness
 from service.store import acts as acts_store
+from service.store import history
+from service.store import units as units_store
 from service.store.db import LATEST
 from service.store.ledger import record
 
@@ -46,3 +53,34 @@ async def add_relation(pool: asyncpg.Pool, *, actor: str, relation: Relation) ->
     for act_id in {relation.source_act, relation.target_act}:
         await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
     return await record(pool, actor=actor, operation="add_relation", payload=relation_payload(relation))
+
+
+async def amend_units(pool: asyncpg.Pool, *, actor: str, request: AmendmentRequest) -> LedgerEntry:
+    """A unit-level amendment: checked against the act's text on its effective day (the latest text when
+    the day is not known), its units resolved to wIds, recorded as one `amend_units` entry."""
+    act = await acts_store.get_act(pool, act_id=request.act_id, as_of=LATEST)
+    await acts_store.get_act(pool, act_id=request.amending_act, as_of=LATEST)
+    day = request.effective_date
+    if day is not None:
+        relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=LATEST)
+        status = status_at(status_facts(act, relations), day)
+        if status.code in (StatusCode.REPEALED, StatusCode.EXPIRED):
+            raise UnitNotInForce(f"the act is {status.code.value} on {day.isoformat()}: none of its units is in force")
+    states = await history.states_at(pool, act_id=act.id, day=day or date.max, as_of=LATEST)
+    if not states:
+        on = f"on {day.isoformat()}" if day else "at all"
+        raise UnitNotInForce(f"the act has no text {on}: record its edition first")
+    pending = {}
+    for r in request.operations:
+        if r.amendment is None:
+            continue
+        found = await units_store.amendment(pool, amendment_id=r.amendment, as_of=LATEST)
+        if found is None or found.act_id != act.id:
+            raise NotFound(f"the act has no amendment {r.amendment!r} to commence", amendment=r.amendment)
+        if not found.prospective:
+            raise AmendmentConflict(f"amendment {r.amendment} is already in effect", amendment=r.amendment)
+        pending[r.amendment] = found
+    taken = await units_store.act_wids(pool, act_id=act.id, as_of=LATEST)
+    resolved = resolve(request, states, taken=taken, new_id=new_id, pending=pending)
+    return await record(pool, actor=actor, operation="amend_units",
+                        payload=amendment_payload(resolved.amendment), texts=resolved.texts)

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from service.domain.errors import Conflict, DomainError, Invalid, NotFound
+from service.domain.errors import Conflict, DomainError, Invalid, NotFound, Unprocessable
 from service.store.errors import Timeout, Unavailable
 
 TYPE_PREFIX = "urn:lextime:problem:"
@@ -18,6 +18,7 @@ _STATUS_OF: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Invalid: 400,
+    Unprocessable: 422,
     Unavailable: 503,
     Timeout: 503,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
@@ -25,6 +26,7 @@ from service.api.params import (
     read_json,
 )
 from service.api.render import act_json, json_response, status_json
+from service.api.unit_answers import pending_of_act
 from service.domain.dates import today_in
 from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
@@ -138,13 +140,14 @@ async def list_acts(request: Request) -> Response:
         raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
     day = query_date(request)
     q_text = query_string(request, "q")
-    filters = dict(type=query_string(request, "type", max_len=40), number=query_string(request, "number"),
-                   adopted=query_date(request, "adopted"),
-                   title_pattern=f"%{_escape_like(q_text)}%" if q_text else None,
-                   external_id=query_string(request, "external_id"))
+    act_type, number = query_string(request, "type", max_len=40), query_string(request, "number")
+    adopted, external_id = query_date(request, "adopted"), query_string(request, "external_id")
+    title_pattern = f"%{_escape_like(q_text)}%" if q_text else None
     items: list[Act] = []
     while len(items) <= limit:
-        batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, **filters)
+        batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, type=act_type,
+                                           number=number, adopted=adopted, title_pattern=title_pattern,
+                                           external_id=external_id)
         if not batch:
             break
         after = batch[-1].id
@@ -153,7 +156,7 @@ async def list_acts(request: Request) -> Response:
             break
     more = len(items) > limit
     items = items[:limit]
-    body = {"items": [act_json(a) for a in items], "next": None}
+    body: dict[str, Any] = {"items": [act_json(a) for a in items], "next": None}
     headers = {}
     if more:
         cursor = encode_cursor(items[-1].id)
@@ -167,7 +170,8 @@ async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: da
     kept = []
     for act in acts:
         on = day or today_in(act.jurisdiction)
-        if status_at(status_facts(act, relations), on).code == wanted:
+        pending = await pending_of_act(pool, act, relations, as_of=LATEST)
+        if status_at(status_facts(act, relations, pending_units=pending), on).code == wanted:
             kept.append(act)
     return kept
 

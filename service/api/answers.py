@@ -9,9 +9,10 @@ from typing import Any
 import asyncpg
 
 from service.api.render import edition_json, joined_text, status_json, unit_json
+from service.api.unit_answers import pending_of_act
 from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
 from service.domain.facts import status_facts
-from service.domain.model import Act, Edition
+from service.domain.model import Act, Edition, Relation
 from service.domain.status import Status, StatusFacts, in_force_on, status_at
 from service.errors import Problem
 from service.store import acts as acts_store
@@ -25,6 +26,7 @@ class ActState:
     act: Act
     facts: StatusFacts
     editions: list[Edition]
+    relations: tuple[Relation, ...] = ()
 
     def status(self, day: date) -> Status:
         return status_at(self.facts, day)
@@ -40,7 +42,8 @@ class ActState:
 async def act_state(pool: asyncpg.Pool, act: Act, *, as_of: int) -> ActState:
     relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
     editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
-    return ActState(act, status_facts(act, relations), editions)
+    pending = await pending_of_act(pool, act, relations, as_of=as_of)
+    return ActState(act, status_facts(act, relations, pending_units=pending), editions, tuple(relations))
 
 
 def choose_language(state: ActState, lang: str | None) -> str:

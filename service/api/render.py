@@ -11,7 +11,7 @@ from starlette.responses import Response
 from service.domain.dates import iso
 from service.domain.editions import EditionPeriod
 from service.domain.model import RELATION_INVERSES, Act, Relation, Unit
-from service.domain.status import LABELS, Status
+from service.domain.status import LABELS, Status, UnitPending
 
 
 class JSONResponse(Response):
@@ -56,7 +56,14 @@ def status_json(status: Status) -> dict[str, Any]:
         "window": {"earliest": iso(status.window.earliest), "latest": iso(status.window.latest)}
         if status.window else None,
         "reason": {"relation": r.relation, "act": r.act, "note": r.note, "basis": r.basis},
-    }
+    } | ({"units": [pending_json(p) for p in status.units]} if status.units else {})
+
+
+def pending_json(p: UnitPending) -> dict[str, Any]:
+    """A unit not in force on the day (not yet commenced, or suspended), with its period and reason."""
+    r = p.reason
+    return {"wId": p.wid, "eId": p.eid, "code": p.code.value, "since": iso(p.since), "until": iso(p.until),
+            "reason": {"relation": r.relation, "act": r.act, "note": r.note, "basis": r.basis}}
 
 
 def edition_json(period: EditionPeriod) -> dict[str, Any]:

@@ -7,7 +7,16 @@ from datetime import date
 
 from service.domain.dates import day_before
 from service.domain.model import Act, Relation
-from service.domain.status import Boundary, Reason, StatusCode, StatusFacts, Suspension, Termination
+from service.domain.status import (
+    Boundary,
+    Reason,
+    StatusCode,
+    StatusFacts,
+    Suspension,
+    Termination,
+    UnitPending,
+)
+from service.domain.unit_status import Presence, UnitFacts, pending_periods
 
 PRESUMED_FROM_ADOPTION = "no entry into force on record: presumed in force from adoption"
 
@@ -81,12 +90,62 @@ def _suspensions(relations: list[Relation]) -> list[Suspension]:
     return sorted(found, key=lambda s: s.starts)
 
 
-def status_facts(act: Act, relations: list[Relation], *, partial_units: tuple[str, ...] = ()) -> StatusFacts:
-    """The status facts of `act`, given the relations whose target it is."""
+def status_facts(act: Act, relations: list[Relation], *, partial_units: tuple[str, ...] = (),
+                 pending_units: tuple[UnitPending, ...] = ()) -> StatusFacts:
+    """The status facts of `act`, given the relations whose target it is (and, from `pending_units`, the
+    days on which some of its units are not in force)."""
     targeting = [r for r in relations if r.target_act == act.id]
     return StatusFacts(
         commencement=commencement(act, targeting),
         terminations=tuple(_terminations(act, targeting)),
         suspensions=tuple(_suspensions(targeting)),
         partial_units=partial_units,
+        pending_units=pending_units,
     )
+
+
+# ---- units ---------------------------------------------------------------------------------------------
+
+UNIT_STATUS_RELATIONS = ("commences", "suspends", "resumes", "repeals")
+NOT_YET_APPOINTED = "entry into force not yet appointed"
+
+
+def _unit_commencement(relations: list[Relation]) -> Boundary | None:
+    """The first dated commencement of the unit; else its window; else "not yet appointed"; None when no
+    relation commences the unit itself (it is in force with the text that brings it)."""
+    own = [r for r in relations if r.type == "commences" and r.commenced_amendment is None]
+    dated = sorted((r for r in own if r.effective_date is not None), key=lambda r: (r.effective_date, r.id))
+    if dated:
+        first = dated[0]
+        return Boundary(first.effective_date, first.effective_date, _reason(first))
+    if not own:
+        return None
+    r = own[0]
+    note = r.note or r.effective_rule or NOT_YET_APPOINTED
+    return Boundary(*_window(r), Reason(relation=r.id, act=r.source_act, note=note, basis=r.basis))
+
+
+def _unit_suspensions(relations: list[Relation]) -> tuple[Suspension, ...]:
+    resumptions = sorted(r.effective_date for r in relations if r.type == "resumes" and r.effective_date)
+    found = []
+    for r in relations:
+        if r.type != "suspends" or r.effective_date is None:
+            continue
+        ends = r.ends_on or next((d for d in resumptions if d > r.effective_date), None)
+        found.append(Suspension(r.effective_date, ends, _reason(r)))
+    return tuple(sorted(found, key=lambda s: (s.starts, s.reason.relation or "")))
+
+
+def unit_facts(wid: str, eid: str, presence: tuple[Presence, ...], relations: Iterable[Relation]) -> UnitFacts:
+    """The facts of one unit, given the relations on it (and on the units that contain it)."""
+    mine = [r for r in relations if r.type in UNIT_STATUS_RELATIONS and not r.on_whole_act]
+    repeals = tuple(Boundary(r.effective_date, r.effective_date, _reason(r)) for r in mine
+                    if r.type == "repeals" and r.effective_date is not None and r.commenced_amendment is None)
+    return UnitFacts(wid, eid, presence, _unit_commencement(mine), _unit_suspensions(mine), repeals)
+
+
+def pending_units(units: Iterable[UnitFacts]) -> tuple[UnitPending, ...]:
+    """The runs of days on which units in the text are not in force (not commenced, or suspended); what
+    makes the act `partially_in_force`. Repealed and excluded units do not count."""
+    found = [p for f in units for p in pending_periods(f)]
+    return tuple(sorted(found, key=lambda p: (p.since or date.min, p.wid)))

@@ -77,6 +77,8 @@ class Relation:
     basis: str
     note: str | None
     recorded_seq: int = 0
+    target_wid: str | None = None  # the stable id of `target_unit`, when an amendment recorded it
+    commenced_amendment: str | None = None  # a `commences` of a prospective amendment's changes
 
     @property
     def on_whole_act(self) -> bool:

@@ -66,6 +66,8 @@ def edition_record(
         "source_acts": source_acts,
         "note": note,
         "text_completeness": completeness,
+        # The languages in order: the keys of `expressions` lose theirs in jsonb (and in RFC 8785).
+        "languages": list(expressions),
         "expressions": {lang: {"units": [_unit_payload(u) for u in us]} for lang, us in expressions.items()},
     }
     return EditionRecord(payload, texts)

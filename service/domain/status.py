@@ -92,13 +92,31 @@ class Suspension:
 
 
 @dataclass(frozen=True)
+class UnitPending:
+    """A unit in the act's text that is not in force from `since` to `until` (inclusive, None: open):
+    not yet commenced, or suspended. Repealed and excluded units are never pending."""
+
+    wid: str
+    eid: str
+    code: StatusCode
+    since: date | None
+    until: date | None
+    reason: Reason
+
+    def covers(self, day: date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class StatusFacts:
-    """Everything the status of one act depends on."""
+    """Everything the status of one act depends on. `partial_units` makes the act partially in force on
+    every day it is in force; `pending_units` on the days each of them covers."""
 
     commencement: Boundary
     terminations: tuple[Termination, ...] = ()
     suspensions: tuple[Suspension, ...] = ()
     partial_units: tuple[str, ...] = field(default=())
+    pending_units: tuple[UnitPending, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,7 @@ class Status:
     certain: bool
     window: Window | None
     reason: Reason
+    units: tuple[UnitPending, ...] = ()  # with partially_in_force: the units not in force that day
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,7 @@ class _Raw:
     reason: Reason
     certain: bool
     window: Window | None
+    units: tuple[UnitPending, ...] = ()
 
 
 def _presumed_termination(facts: StatusFacts) -> Termination | None:
@@ -165,8 +185,9 @@ def _raw_status(facts: StatusFacts, day: date) -> _Raw:
     for s in facts.suspensions:
         if s.starts <= day and (s.ends is None or day < s.ends):
             return _Raw(StatusCode.SUSPENDED, s.reason, certain, window)
-    code = StatusCode.PARTIALLY_IN_FORCE if facts.partial_units else StatusCode.IN_FORCE
-    return _Raw(code, facts.commencement.reason, certain, window)
+    pending = tuple(p for p in facts.pending_units if p.covers(day))
+    code = StatusCode.PARTIALLY_IN_FORCE if facts.partial_units or pending else StatusCode.IN_FORCE
+    return _Raw(code, facts.commencement.reason, certain, window, pending)
 
 
 def _breakpoints(facts: StatusFacts) -> list[date]:
@@ -178,6 +199,11 @@ def _breakpoints(facts: StatusFacts) -> list[date]:
         days.add(s.starts)
         if s.ends is not None:
             days.add(s.ends)
+    for p in facts.pending_units:
+        if p.since is not None:
+            days.add(p.since)
+        if p.until is not None and p.until < date.max:
+            days.add(p.until + ONE_DAY)
     days.discard(date.min)
     return sorted(days)
 
@@ -219,7 +245,7 @@ def status_at(facts: StatusFacts, day: date) -> Status:
     starts = [p.since or date.min for p in periods]
     period = periods[bisect.bisect_right(starts, day) - 1]
     raw = _raw_status(facts, day)
-    return Status(raw.code, period.since, period.until, raw.certain, raw.window, raw.reason)
+    return Status(raw.code, period.since, period.until, raw.certain, raw.window, raw.reason, raw.units)
 
 
 def in_force_on(status: Status) -> bool:

@@ -63,3 +63,38 @@ def completeness(expressions: dict[str, list[Unit]]) -> str:
     if units and with_text == len(units) and all(expressions.values()):
         return "full"
     return "none" if with_text == 0 else "partial"
+
+
+# Kazakhstan's hierarchy on AKN elements (docs/units.md): the eId component each unit kind takes.
+EID_PREFIXES: dict[str, str] = {
+    "part": "part", "section": "sec", "chapter": "chp", "subchapter": "subchp", "article": "art",
+    "point": "point", "subpoint": "subpoint", "paragraph": "para", "annex": "att", "clause": "clause",
+    "item": "item", "list": "list", "table": "table", "note": "note", "preamble": "preamble",
+    "signature": "signature", "toc": "toc", "title": "title", "other": "other",
+}
+# Cyrillic numbering letters (подпункт "а)", "б)") in Latin, as eIds are ASCII.
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "h", "c", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya", "ae", "gh", "q", "ng", "oe", "u", "ue",
+     "hh", "i"], strict=True))
+_NUM_TRIM = re.compile(r"^[\s(№]+|[\s.)]+$")
+
+
+def eid_number(num: str) -> str:
+    """The numbering as printed (`14-1`, `3-1)`, `IV.`, `а)`) as an eId number (`14-1`, `3-1`, `IV`, `a`)."""
+    core = _NUM_TRIM.sub("", normalise_text(num))
+    out = "".join(_CYRILLIC.get(ch.lower(), ch) if not ch.isascii() else ch for ch in core)
+    if not out or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.\-]*", out):
+        raise Invalid(f"the number {num!r} cannot be written in an eId: give the eId explicitly", field="num")
+    return out
+
+
+def eid_from_numbering(kind: str, num: str | None, parent: str | None = None) -> str:
+    """The AKN-style eId of a unit from its kind and numbering, nested in `parent`'s eId when given:
+    ("subpoint", "7", "chp_4__subchp_3") → `chp_4__subchp_3__subpoint_7`; ("point", "14-1") → `point_14-1`."""
+    prefix = EID_PREFIXES.get(kind)
+    if prefix is None:
+        raise Invalid(f"no eId prefix for kind {kind!r}", field="kind")
+    own = prefix if num is None else f"{prefix}_{eid_number(num)}"
+    return check_eid(f"{parent}__{own}" if parent else own, field="eId")

@@ -30,7 +30,7 @@ def relation_from_row(r: asyncpg.Record) -> Relation:
         target_act=r["target_act"], target_unit=r["target_unit"], effective_date=r["effective_date"],
         effective_rule=r["effective_rule"], effective_earliest=r["effective_earliest"],
         effective_latest=r["effective_latest"], ends_on=r["ends_on"], basis=r["basis"], note=r["note"],
-        recorded_seq=r["recorded_seq"],
+        recorded_seq=r["recorded_seq"], target_wid=r["target_wid"], commenced_amendment=r["commenced_amendment"],
     )
 
 

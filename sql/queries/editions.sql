@@ -31,7 +31,8 @@ WHERE act_id = $1 AND lang = $2 AND valid_from <= $3
 ORDER BY wid, valid_from DESC, recorded_seq DESC
 
 -- name: expression_at
--- One language's units in force at the end of day $3, in document order, with their texts, as known at seq $4.
+-- One language's units in force at the end of day $3, in document order, with their texts, as known at seq $4
+-- (a repealed unit stays addressable through the unit routes but is not part of the text).
 WITH structure AS (
     SELECT wids FROM expression_structures
     WHERE act_id = $1 AND lang = $2 AND valid_from <= $3
@@ -50,4 +51,5 @@ CROSS JOIN LATERAL (
     LIMIT 1
 ) v
 LEFT JOIN texts t ON t.sha256 = v.text_sha256
+WHERE NOT v.repealed
 ORDER BY o.ord
