@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -12,12 +13,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, relations
+from service.api import acts, akn, audit, corrections, editions, feed, health, history, relations
+from service.caching import ConditionalGet
+from service.checkpointer import sign_periodically
 from service.config import Settings
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import RequestLog
+from service.signing import load_signer
 from service.store.db import create_pool
+from service.store.listen import LedgerListener, LedgerWatcher
 
 log = structlog.get_logger("lextime.app")
 
@@ -47,6 +52,18 @@ ROUTES = [
     route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
     route("/v1/relations", POST=relations.create_relation),
     route("/akn/{path:path}", GET=akn.resolve),
+    route("/v1/changes", GET=feed.changes),
+    route("/v1/changes.atom", GET=feed.changes_atom),
+    route("/v1/texts/batch", POST=feed.texts_batch),
+    route("/v1/texts/{sha256}", GET=feed.get_text),
+    route("/v1/snapshot", GET=feed.snapshot),
+    route("/v1/corrections", POST=corrections.create_correction),
+    route("/v1/retractions", POST=corrections.create_retraction),
+    route("/v1/acts/{act_id}/ledger", GET=history.act_ledger),
+    route("/v1/audit/verify", GET=audit.verify),
+    route("/v1/audit/proof", GET=audit.proof),
+    route("/v1/audit/checkpoints", GET=audit.list_checkpoints, POST=audit.create_checkpoint),
+    route("/v1/audit/public-key", GET=audit.public_key),
 ]
 
 
@@ -74,14 +91,28 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.signer = load_signer(settings.signing_key_file, create=settings.signing_key_generate)
         app.state.pool = await create_pool(
             settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
-        log.info("service_started")
+        app.state.watcher = LedgerWatcher()
+        listener = LedgerListener(settings.database_url or "", app.state.watcher,
+                                  connect_timeout_s=settings.connect_timeout_s)
+        checkpoints: asyncio.Task[None] | None = None
         try:
+            await listener.start()
+            if settings.checkpoint_interval_s > 0:
+                checkpoints = asyncio.create_task(sign_periodically(
+                    app.state.pool, app.state.signer, interval_s=settings.checkpoint_interval_s))
+            log.info("service_started")
             yield
         finally:
+            if checkpoints is not None:
+                checkpoints.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await checkpoints
+            await listener.close()
             await app.state.pool.close()
             log.info("service_stopped")
 
@@ -93,6 +124,7 @@ def create_app(settings: Settings) -> Starlette:
         },
     )
     app.state.settings = settings
+    app.add_middleware(ConditionalGet)
     app.add_middleware(RequestLog)
     return app
 

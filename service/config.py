@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(os.environ.get("LEXTIME_SQL_DIR", ROOT / "sql"))
@@ -28,7 +29,7 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -36,8 +37,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise ConfigError(f"{name} must be {'zero or ' if zero else ''}positive, got {raw!r}")
     return value
 
 
@@ -54,6 +55,9 @@ class Settings:
     max_body_bytes: int
     log_format: str
     log_level: str
+    signing_key_file: Path
+    signing_key_generate: bool  # create the key when absent (only at the default place in the data folder)
+    checkpoint_interval_s: float  # 0: no periodic checkpoints
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,9 +68,11 @@ class Settings:
         log_level = env.get("LEXTIME_LOG_LEVEL", "info").lower()
         if log_level not in ("debug", "info", "warning", "error"):
             raise ConfigError(f"LEXTIME_LOG_LEVEL must be debug, info, warning or error, got {log_level!r}")
+        data_dir = Path(env.get("LEXTIME_DATA_DIR", ".lextime")).expanduser()
+        key_file = env.get("LEXTIME_SIGNING_KEY_FILE") or None
         settings = cls(
             database_url=env.get("DATABASE_URL") or None,
-            data_dir=Path(env.get("LEXTIME_DATA_DIR", ".lextime")).expanduser(),
+            data_dir=data_dir,
             pool_min=_int(env, "LEXTIME_POOL_MIN", 1, minimum=0),
             pool_max=_int(env, "LEXTIME_POOL_MAX", 10, minimum=1),
             statement_timeout_ms=_int(env, "LEXTIME_STATEMENT_TIMEOUT_MS", 5000, minimum=1),
@@ -74,6 +80,9 @@ class Settings:
             max_body_bytes=_int(env, "LEXTIME_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_format=log_format,
             log_level=log_level,
+            signing_key_file=Path(key_file).expanduser() if key_file else data_dir / "signing-key.pem",
+            signing_key_generate=key_file is None,
+            checkpoint_interval_s=_float(env, "LEXTIME_CHECKPOINT_INTERVAL_S", 3600.0, zero=True),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")
