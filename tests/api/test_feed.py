@@ -58,7 +58,7 @@ async def test_entries_in_order_with_a_next_cursor(api: Api) -> None:
 
 
 async def test_filters_by_act_and_operation(api: Api) -> None:
-    a, b = await record_some(api)
+    _, b = await record_some(api)
     by_act = (await api.get("/v1/changes", params={"act": b})).json()
     assert [e["seq"] for e in by_act["items"]] == [2, 4]
     editions = (await api.get("/v1/changes", params={"operation": "add_edition,add_relation", "limit": "1"})).json()
