@@ -75,7 +75,7 @@ async def public_key(request: Request) -> Response:
 
 async def proof(request: Request) -> Response:
     raw_act = request.query_params.get("act_id")
-    if raw_act is None or not ACT_ID.match(raw_act):
+    if raw_act is None or not ACT_ID.fullmatch(raw_act):
         raise invalid("act_id must be an act id (a ULID)", name="act_id")
     raw_lang = request.query_params.get("lang")
     asked_lang = language(raw_lang) if raw_lang is not None else None

@@ -27,7 +27,7 @@ _TARGET_FIELDS = {"act": {"kind", "act_id"}, "relation": {"kind", "id"}, "editio
 
 def _ulid(f: Fields, name: str) -> str:
     value = f.required_string(name, identifier=True, max_len=26)
-    if not ACT_ID.match(value):
+    if not ACT_ID.fullmatch(value):
         raise invalid(f"body.target.{name} must be a ULID", name=f"body.target.{name}")
     return value
 

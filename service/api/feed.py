@@ -37,7 +37,7 @@ def query_seq(request: Request, name: str) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return 0
-    if not _SEQ.match(raw) or int(raw) > MAX_SEQ:
+    if not _SEQ.fullmatch(raw) or int(raw) > MAX_SEQ:
         raise invalid(f"{name} must be a ledger seq (a whole number, 0 for the beginning), got {raw!r}", name=name)
     return int(raw)
 
@@ -47,7 +47,7 @@ def _operations(request: Request) -> list[str] | None:
     if raw is None:
         return None
     ops = sorted({o.strip() for o in raw.split(",")})
-    if not all(_OPERATION.match(o) for o in ops):
+    if not all(_OPERATION.fullmatch(o) for o in ops):
         raise invalid("operation must be operation names separated by commas (e.g. correct,retract)",
                       name="operation")
     return ops
@@ -55,7 +55,7 @@ def _operations(request: Request) -> list[str] | None:
 
 def _act(request: Request) -> str | None:
     raw = query_string(request, "act", max_len=64)
-    if raw is not None and not ACT_ID.match(raw):
+    if raw is not None and not ACT_ID.fullmatch(raw):
         raise invalid("act must be an act id (a ULID)", name="act")
     return raw
 
@@ -134,7 +134,7 @@ async def changes_atom(request: Request) -> Response:
 
 
 def _sha256(value: str, name: str) -> str:
-    if not SHA256.match(value):
+    if not SHA256.fullmatch(value):
         raise invalid(f"{name} must be a sha256: 64 lower-case hex digits", name=name)
     return value
 

@@ -24,7 +24,7 @@ def _item(e: LedgerEntry) -> dict[str, object]:
 
 async def act_ledger(request: Request) -> Response:
     act_id = request.path_params["act_id"]
-    if not ACT_ID.match(act_id):
+    if not ACT_ID.fullmatch(act_id):
         raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
     after = query_seq(request, "after")
     limit = query_int(request, "limit", default=100, low=1, high=1000)

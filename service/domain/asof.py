@@ -29,12 +29,12 @@ class AsOfQuery:
 
 def parse_as_of(raw: str) -> AsOfQuery:
     """A ledger seq (0 = before anything was recorded) or an aware timestamp (UTC), or Invalid."""
-    if _SEQ.match(raw):
+    if _SEQ.fullmatch(raw):
         seq = int(raw)
         if seq > MAX_SEQ:
             raise Invalid(f"as_of seq {raw} is beyond any ledger seq", field="as_of")
         return AsOfQuery(raw, seq=seq)
-    m = _TIMESTAMP.match(raw)
+    m = _TIMESTAMP.fullmatch(raw)
     if m is None:
         raise Invalid(f"{_HINT}, got {raw!r}", field="as_of")
     # Python keeps microseconds: a finer fraction is truncated (never rounded into the next instant).

@@ -110,7 +110,7 @@ def checkpoint_from_json(value: Any) -> Checkpoint:
     texts = {k: value.get(k) for k in ("signed_at", "key_id", "public_key", "signature")}
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise Invalid("checkpoint seq must be a positive whole number", field="seq")
-    if not isinstance(digest, str) or not _HASH.match(digest):
+    if not isinstance(digest, str) or not _HASH.fullmatch(digest):
         raise Invalid("checkpoint hash must be 64 hex digits", field="hash")
     for name, text in texts.items():
         if not isinstance(text, str) or not text:

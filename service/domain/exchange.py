@@ -27,13 +27,13 @@ def entry_from_json(value: Any) -> LedgerEntry:
     seq, at = value.get("seq"), value.get("recorded_at")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise Invalid(f"entry seq must be a positive whole number, got {seq!r}")
-    if not isinstance(at, str) or not _RECORDED_AT.match(at):
+    if not isinstance(at, str) or not _RECORDED_AT.fullmatch(at):
         raise Invalid(f"entry {seq}: recorded_at must look like 2024-01-01T00:00:00.000000Z, got {at!r}")
     for name in ("actor", "operation"):
         if not isinstance(value.get(name), str) or not value[name]:
             raise Invalid(f"entry {seq}: {name} must be a non-empty string")
     for name in ("prev_hash", "hash"):
-        if not isinstance(value.get(name), str) or not _HASH.match(value[name]):
+        if not isinstance(value.get(name), str) or not _HASH.fullmatch(value[name]):
             raise Invalid(f"entry {seq}: {name} must be 64 hex digits")
     if not isinstance(value.get("payload"), dict):
         raise Invalid(f"entry {seq}: payload must be a JSON object")

@@ -38,7 +38,7 @@ def acts_of(payload: dict[str, Any]) -> list[str]:
 
 def texts_of(payload: dict[str, Any]) -> list[str]:
     """The content addresses the entry references: every `sha256` member holding a sha256, sorted."""
-    return sorted({v for k, v in _walk(payload) if k == "sha256" and isinstance(v, str) and _SHA256.match(v)})
+    return sorted({v for k, v in _walk(payload) if k == "sha256" and isinstance(v, str) and _SHA256.fullmatch(v)})
 
 
 def _target(t: dict[str, Any]) -> str:

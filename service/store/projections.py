@@ -65,9 +65,11 @@ async def _insert_versions(
     )
 
 
-async def _next_edition_day(conn: asyncpg.Connection, act_id: str, day: date) -> date | None:
-    rows = await conn.fetch(q("editions_of_act"), act_id, LATEST)
-    return min((r["valid_from"] for r in rows if r["valid_from"] > day), default=None)
+async def _next_expression_day(conn: asyncpg.Connection, act_id: str, lang: str, day: date) -> date | None:
+    """The next day this language's wording is given again: an edition without this language does not
+    restate it, so the restore below belongs to the next edition that has it."""
+    value = await conn.fetchval(q("next_expression_day"), act_id, lang, day)
+    return value if isinstance(value, date) else None
 
 
 async def _add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
@@ -79,8 +81,8 @@ async def _add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     p = entry.payload
     act_id, day = p["act_id"], date.fromisoformat(p["valid_from"])
     source = p["source_acts"][0] if p["source_acts"] else None
-    following = await _next_edition_day(conn, act_id, day)
     for lang, expression in p["expressions"].items():
+        following = await _next_expression_day(conn, act_id, lang, day)
         units = expression["units"]
         before_next = await _versions_at(conn, act_id, lang, following) if following else {}
         current = await _versions_at(conn, act_id, lang, day)
