@@ -80,8 +80,10 @@ class Writer:
                                    reason="not an edition of this act")
         elif signer is not None:
             try:
-                await sign_head(pool, signer)
+                _, created = await sign_head(pool, signer)
             except Conflict:
+                return
+            if not created:  # the head was a checkpoint already: nothing appended
                 return
         else:
             return

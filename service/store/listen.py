@@ -70,8 +70,8 @@ class LedgerListener:
         self._closing = False
 
     async def start(self) -> None:
-        conn = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s,
-                                     server_settings=server_settings(60_000))
+        settings = {**server_settings(60_000), "application_name": "lextime_listener"}
+        conn = await asyncpg.connect(self.dsn, timeout=self.connect_timeout_s, server_settings=settings)
         await conn.add_listener(CHANNEL, self._notified)
         conn.add_termination_listener(self._lost)
         self._conn = conn
