@@ -94,8 +94,10 @@ async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
     current = await _current(pool, target)
     texts: dict[str, str] | None = None
     if isinstance(replacement, Act):
+        assert target.act_id is not None
         fact = act_payload(dc_replace(replacement, id=target.act_id))
     elif isinstance(replacement, Relation):
+        assert target.id is not None
         for act_id in {replacement.source_act, replacement.target_act}:
             await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
         fact = relation_payload(dc_replace(replacement, id=target.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
@@ -145,10 +146,10 @@ async def list_acts(request: Request) -> Response:
         raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
     day = query_date(request)
     q_text = query_string(request, "q")
-    filters = {"type": query_string(request, "type", max_len=40), "number": query_string(request, "number"),
-               "adopted": query_date(request, "adopted"),
-               "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
-               "external_id": query_string(request, "external_id")}
+    filters: dict[str, Any] = {"type": query_string(request, "type", max_len=40), "number": query_string(request, "number"),
+                               "adopted": query_date(request, "adopted"),
+                               "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
+                               "external_id": query_string(request, "external_id")}
     items: list[Act] = []
     while len(items) <= limit:
         batch = await acts_store.list_acts(pool, as_of=as_of.seq, after=after, limit=limit + 1, **filters)

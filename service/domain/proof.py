@@ -61,7 +61,7 @@ def _units(proof: dict[str, Any], by_seq: dict[int, LedgerEntry], problems: list
             problems.append(f"unit {wid}: the text given does not hash to {sha}")
             continue
         parts.append(body)
-        source = by_seq.get(u.get("text_source_seq"))  # type: ignore[arg-type]
+        source = by_seq.get(u.get("text_source_seq") or 0)
         if source is None or not _has_wid(source.payload, str(wid), str(sha)):
             problems.append(f"unit {wid}: no entry of the chain records it with text {sha}")
         if u.get("recorded_seq") not in by_seq:

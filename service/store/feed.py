@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeAlias
 
 import asyncpg
 
@@ -11,7 +12,7 @@ from service.store.errors import translate
 from service.store.ledger import entry_from_row
 from service.store.queries import q
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = "asyncpg.Connection | asyncpg.Pool"
 
 
 async def head_seq(conn: Conn) -> int:
