@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,17 +15,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, amendments, compare, editions, health, keys, relations, timeline, units
+from service.api import (
+    acts, akn, amendments, audit, compare, corrections, editions, feed, health, history, keys, relations, timeline,
+    units,
+)
 from service.api import metrics as metrics_route
 from service.api.access import guarded
 from service.api.contract import query_parameters
+from service.caching import ConditionalGet
+from service.checkpointer import sign_periodically
 from service.config import Settings
 from service.domain.errors import DomainError
 from service.domain.ratelimit import Rate, RateLimiter
 from service.errors import Problem, from_domain, problem_response
 from service.metrics import Metrics, MetricsMiddleware
 from service.middleware import RequestLog, SecurityHeaders
+from service.signing import load_signer
 from service.store.db import create_pool
+from service.store.listen import LedgerListener, LedgerWatcher
 
 log = structlog.get_logger("lextime.app")
 
@@ -65,6 +73,18 @@ ROUTES = [
     route("/metrics", GET=metrics_route.metrics),
     route("/v1/keys", GET=keys.list_keys),
     route("/v1/keys/{name}/revoke", POST=keys.revoke_key),
+    route("/v1/changes", GET=feed.changes),
+    route("/v1/changes.atom", GET=feed.changes_atom),
+    route("/v1/texts/batch", POST=feed.texts_batch),
+    route("/v1/texts/{sha256}", GET=feed.get_text),
+    route("/v1/snapshot", GET=feed.snapshot),
+    route("/v1/corrections", POST=corrections.create_correction),
+    route("/v1/retractions", POST=corrections.create_retraction),
+    route("/v1/acts/{act_id}/ledger", GET=history.act_ledger),
+    route("/v1/audit/verify", GET=audit.verify),
+    route("/v1/audit/proof", GET=audit.proof),
+    route("/v1/audit/checkpoints", GET=audit.list_checkpoints, POST=audit.create_checkpoint),
+    route("/v1/audit/public-key", GET=audit.public_key),
 ]
 
 
@@ -97,15 +117,29 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.signer = load_signer(settings.signing_key_file, create=settings.signing_key_generate)
         app.state.pool = await create_pool(
             settings.app_database_url or settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
+        app.state.watcher = LedgerWatcher()
+        listener = LedgerListener(settings.database_url or "", app.state.watcher,
+                                  connect_timeout_s=settings.connect_timeout_s)
+        checkpoints: asyncio.Task[None] | None = None
         app.state.metrics.watch_pool(app.state.pool)
-        log.info("service_started")
         try:
+            await listener.start()
+            if settings.checkpoint_interval_s > 0:
+                checkpoints = asyncio.create_task(sign_periodically(
+                    app.state.pool, app.state.signer, interval_s=settings.checkpoint_interval_s))
+            log.info("service_started")
             yield
         finally:
+            if checkpoints is not None:
+                checkpoints.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await checkpoints
+            await listener.close()
             await app.state.pool.close()
             log.info("service_stopped")
 
@@ -117,6 +151,7 @@ def create_app(settings: Settings) -> Starlette:
         },
     )
     app.state.settings = settings
+    app.add_middleware(ConditionalGet)
     app.state.limiter = create_limiter(settings)
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()

@@ -1,4 +1,4 @@
-"""The `lextime` command: serve the API, apply migrations, create API keys.
+"""The `lextime` command: serve the API, apply migrations, create API keys, mirror, audit.
 
 Without DATABASE_URL every command uses the embedded PostgreSQL in the data folder, started by this
 process and stopped by it on the way out: SIGTERM and SIGINT are turned into a normal exit so that the
@@ -26,7 +26,7 @@ from typing import Any
 
 import structlog
 
-from service import __version__
+from service import __version__, cli_ledger
 from service.config import ConfigError, Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError, postmasters_of
 from service.logs import configure_logging
@@ -217,6 +217,12 @@ def _expires(text: str) -> datetime:
 
 def _prepare(dsn: str, *, demo: bool, host: str, port: int) -> None:
     """Migrations once, in this process, before any worker starts; then the demo data and its key."""
+def _prepare(dsn: str, settings: Settings, *, demo: bool, host: str, port: int) -> None:
+    """Migrations and the signing key once, in this process, before any worker starts; then the demo data
+    and its key."""
+    from service.signing import load_signer
+
+    load_signer(settings.signing_key_file, create=settings.signing_key_generate)
     applied = _migrate(dsn)
     log.info("migrations_applied", count=len(applied), names=applied)
     if not demo:
@@ -267,7 +273,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, signals: StopSignals
         with database(settings, data_dir, signals) as dsn:
             # Workers (processes of their own with --workers > 1) find the database here.
             os.environ["DATABASE_URL"] = dsn
-            _prepare(dsn, demo=args.demo, host=args.host, port=args.port)
+            _prepare(dsn, settings, demo=args.demo, host=args.host, port=args.port)
             _run_uvicorn(args, settings)
     except KeyboardInterrupt:
         pass  # a stop signal before uvicorn took over its handling: stopping is what was asked
@@ -383,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("name", metavar="NAME", help="the key's name, as `lextime keys list` shows it")
     _add_data_dir(revoke)
     revoke.set_defaults(handler=cmd_keys_revoke)
+    cli_ledger.add_parsers(commands, _add_data_dir)
     return parser
 
 
@@ -392,8 +399,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Failures a user can act on, reported in one line rather than a traceback."""
     import asyncpg
+    import httpx
 
     from service.domain.errors import DomainError
+    from service.mirror import MirrorError
+    from service.signing import SigningKeyError
     from service.store.migrate import MigrationError
 
     return (
@@ -404,6 +414,9 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
         EmbeddedDatabaseError,
         DomainError,
         MigrationError,
+        SigningKeyError,
+        MirrorError,
+        httpx.HTTPError,
     )
 
 

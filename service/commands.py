@@ -6,7 +6,9 @@ The HTTP API, the demo loader and the importers all write through these function
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -14,6 +16,8 @@ from service.domain.amendment_requests import AmendmentRequest, resolve
 from service.domain.amendments import amendment_payload
 from service.domain.errors import AmendmentConflict, NotFound, UnitNotInForce
 from service.domain.facts import status_facts
+from service.domain.corrections import Target, correction_payload, retraction_payload, target_payload
+from service.domain.errors import Conflict, NotFound
 from service.domain.ledger import LedgerEntry
 from service.domain.model import Act, Relation, Unit
 from service.domain.records import act_payload, edition_record, new_id, relation_payload
@@ -22,6 +26,8 @@ from service.domain.units import completeness
 from service.store import acts as acts_store
 from service.store import history
 from service.store import units as units_store
+from service.store import editions as editions_store
+from service.store import lookups
 from service.store.db import LATEST
 from service.store.ledger import record
 
@@ -84,3 +90,83 @@ async def amend_units(pool: asyncpg.Pool, *, actor: str, request: AmendmentReque
     resolved = resolve(request, states, taken=taken, new_id=new_id, pending=pending)
     return await record(pool, actor=actor, operation="amend_units",
                         payload=amendment_payload(resolved.amendment), texts=resolved.texts)
+# -- corrections and retractions ---------------------------------------------------------------------
+
+
+class EditionNotFound(NotFound):
+    slug = "edition-not-found"
+
+
+class StillReferenced(Conflict):
+    slug = "still-referenced"
+
+
+Replacement = Act | Relation | NewEdition
+
+
+async def _current(pool: asyncpg.Pool, target: Target) -> dict[str, Any]:
+    """The target as it enters the ledger, naming the version it supersedes; NotFound when there is none."""
+    if target.kind == "act":
+        assert target.act_id is not None
+        act = await acts_store.get_act(pool, act_id=target.act_id, as_of=LATEST)
+        return target_payload(target, recorded_seq=act.recorded_seq)
+    if target.kind == "relation":
+        assert target.id is not None
+        relation = await lookups.relation_by_id(pool, relation_id=target.id, as_of=LATEST)
+        return target_payload(target, recorded_seq=relation.recorded_seq,
+                              acts=(relation.source_act, relation.target_act))
+    assert target.act_id is not None
+    editions = await editions_store.editions_of_act(pool, act_id=target.act_id, as_of=LATEST)
+    edition = next((e for e in editions if e.valid_from == target.valid_from), None)
+    if edition is None:
+        await acts_store.get_act(pool, act_id=target.act_id, as_of=LATEST)
+        raise EditionNotFound(f"the act has no edition starting on {target.valid_from}")
+    return target_payload(target, recorded_seq=edition.recorded_seq)
+
+
+async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str,
+                  replacement: Replacement) -> LedgerEntry:
+    """Supersede a recorded fact with a corrected one; the old fact stays in history."""
+    current = await _current(pool, target)
+    texts: dict[str, str] | None = None
+    if isinstance(replacement, Act):
+        assert target.act_id is not None
+        fact = act_payload(dc_replace(replacement, id=target.act_id))
+    elif isinstance(replacement, Relation):
+        assert target.id is not None
+        for act_id in {replacement.source_act, replacement.target_act}:
+            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        fact = relation_payload(dc_replace(replacement, id=target.id))
+    else:
+        for act_id in (replacement.act_id, *replacement.source_acts):
+            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        rec = edition_record(
+            act_id=replacement.act_id, valid_from=replacement.valid_from, source_acts=list(replacement.source_acts),
+            note=replacement.note, completeness=completeness(replacement.expressions),
+            expressions=replacement.expressions,
+        )
+        fact, texts = rec.payload, rec.texts
+    payload = correction_payload(current, reason=reason, replacement=fact)
+    return await record(pool, actor=actor, operation="correct", payload=payload, texts=texts)
+
+
+async def retract(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str) -> LedgerEntry:
+    """Supersede a fact recorded in error with nothing. An act must first lose what refers to it."""
+    current = await _current(pool, target)
+    if target.kind == "act":
+        assert target.act_id is not None
+        await _refuse_if_referenced(pool, target.act_id)
+    return await record(pool, actor=actor, operation="retract", payload=retraction_payload(current, reason=reason))
+
+
+async def _refuse_if_referenced(pool: asyncpg.Pool, act_id: str) -> None:
+    relations = await acts_store.relations_of_act(pool, act_id=act_id, as_of=LATEST)
+    editions = await editions_store.editions_of_act(pool, act_id=act_id, as_of=LATEST)
+    citing = await lookups.editions_citing_act(pool, act_id=act_id)
+    if relations or editions or citing:
+        raise StillReferenced(
+            "the act still has facts that refer to it: retract its editions and relations (and the editions "
+            "that name it as their source) first",
+            relations=[r.id for r in relations], editions=[e.valid_from.isoformat() for e in editions],
+            cited_by_editions=citing,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -36,8 +37,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise ConfigError(f"{name} must be {'zero or ' if zero else ''}positive, got {raw!r}")
     return value
 
 
@@ -81,6 +82,9 @@ class Settings:
     max_body_bytes: int
     log_format: str
     log_level: str
+    signing_key_file: Path
+    signing_key_generate: bool  # create the key when absent (only at the default place in the data folder)
+    checkpoint_interval_s: float  # 0: no periodic checkpoints
     # Access, limits and exposure (see README "Operating Lextime").
     app_database_url: str | None = None
     private_reads: bool = False
@@ -100,9 +104,11 @@ class Settings:
         log_level = env.get("LEXTIME_LOG_LEVEL", "info").lower()
         if log_level not in ("debug", "info", "warning", "error"):
             raise ConfigError(f"LEXTIME_LOG_LEVEL must be debug, info, warning or error, got {log_level!r}")
+        data_dir = Path(env.get("LEXTIME_DATA_DIR", ".lextime")).expanduser()
+        key_file = env.get("LEXTIME_SIGNING_KEY_FILE") or None
         settings = cls(
             database_url=env.get("DATABASE_URL") or None,
-            data_dir=Path(env.get("LEXTIME_DATA_DIR", ".lextime")).expanduser(),
+            data_dir=data_dir,
             pool_min=_int(env, "LEXTIME_POOL_MIN", 1, minimum=0),
             pool_max=_int(env, "LEXTIME_POOL_MAX", 10, minimum=1),
             statement_timeout_ms=_int(env, "LEXTIME_STATEMENT_TIMEOUT_MS", 5000, minimum=1),
@@ -110,6 +116,9 @@ class Settings:
             max_body_bytes=_int(env, "LEXTIME_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_format=log_format,
             log_level=log_level,
+            signing_key_file=Path(key_file).expanduser() if key_file else data_dir / "signing-key.pem",
+            signing_key_generate=key_file is None,
+            checkpoint_interval_s=_float(env, "LEXTIME_CHECKPOINT_INTERVAL_S", 3600.0, zero=True),
             app_database_url=env.get("LEXTIME_APP_DATABASE_URL") or None,
             private_reads=_bool(env, "LEXTIME_PRIVATE_READS", False),
             write_rate_per_minute=_int(env, "LEXTIME_WRITE_RATE_PER_MINUTE", 600, minimum=0),

@@ -46,6 +46,8 @@ def shared_data(relative: str) -> Path:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+# The services under test keep their data folder (the signing key they create) out of the checkout.
+TEST_DATA_DIR = tempfile.mkdtemp(prefix="lextime-test-data-")
 
 
 def with_database(dsn: str, name: str) -> str:
@@ -129,7 +131,7 @@ class Api:
 
 
 async def start_server(dsn: str, **env: str) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    settings = Settings.from_env({"DATABASE_URL": dsn, **env})
+    settings = Settings.from_env({"DATABASE_URL": dsn, "LEXTIME_DATA_DIR": TEST_DATA_DIR, **env})
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None, access_log=False,
                             lifespan="on", loop="none")
     server = uvicorn.Server(config)

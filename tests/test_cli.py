@@ -23,7 +23,8 @@ from service.cli import build_parser, main
 from service.embedded import postmasters_of, server_processes_of
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"]]
+COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["mirror"],
+            ["audit"], ["audit", "verify"], ["audit", "check-proof"]]
 READY_DEADLINE_S = 90.0
 STOP_DEADLINE_S = 60.0
 
@@ -71,7 +72,8 @@ def test_serve_options_and_defaults() -> None:
     )
 
 
-@pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["serve", "--workers", "0"], ["keys"], []])
+@pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["serve", "--workers", "0"], ["keys"], [], ["mirror"],
+                                  ["mirror", "--from", "http://x", "--batch", "0"], ["audit"]])
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)

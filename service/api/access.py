@@ -18,7 +18,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Reads that cost much more than a lookup, limited like writes (add compare, verify and the like here).
-EXPENSIVE_ROUTES: set[str] = {"/v1/acts/{act_id}/text", "/akn/{path:path}"}
+EXPENSIVE_ROUTES: set[str] = {"/v1/acts/{act_id}/text", "/akn/{path:path}", "/v1/acts/{act_id}/compare",
+                              "/v1/audit/verify", "/v1/audit/proof", "/v1/snapshot"}
 # Routes that need no read key even when reads are private (probes; /metrics has its own rule).
 PROBES = frozenset({"/healthz", "/readyz"})
 OPEN_ROUTES: set[str] = {*PROBES, "/metrics"}

@@ -15,6 +15,7 @@ from service.api.answers import act_state, choose_language, text_answer
 from service.api.auth import require_key
 from service.api.params import (
     ACT_ID,
+    AsOf,
     Fields,
     decode_cursor,
     encode_cursor,
@@ -23,8 +24,10 @@ from service.api.params import (
     query_date,
     query_int,
     query_string,
+    read_as_of,
     read_json,
 )
+from service.api.reads import read_headers, read_response
 from service.api.render import act_json, json_response, status_json
 from service.api.unit_answers import pending_of_act
 from service.domain.dates import today_in
@@ -90,49 +93,54 @@ async def create_act(request: Request) -> Response:
     act = parse_act(await read_json(request))
     entry = await commands.create_act(request.app.state.pool, actor=key.name, act=act)
     stored = await acts_store.get_act(request.app.state.pool, act_id=act.id, as_of=entry.seq)
-    return json_response(act_json(stored), status=201, headers={"Location": f"/v1/acts/{act.id}"})
+    return json_response(act_json(stored), status=201,
+                         headers={"Location": f"/v1/acts/{act.id}", "X-Lextime-Seq": str(entry.seq)})
 
 
-async def load_act(request: Request) -> Act:
+async def load_act(request: Request, as_of: int = LATEST) -> Act:
     act_id = request.path_params["act_id"]
     if not ACT_ID.match(act_id):
         raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
-    return await acts_store.get_act(request.app.state.pool, act_id=act_id, as_of=LATEST)
+    return await acts_store.get_act(request.app.state.pool, act_id=act_id, as_of=as_of)
 
 
 async def get_act(request: Request) -> Response:
-    return json_response(act_json(await load_act(request)))
+    as_of = await read_as_of(request)
+    return read_response(as_of, act_json(await load_act(request, as_of.seq)))
 
 
-def _asked_day(request: Request, act: Act) -> date:
-    return query_date(request) or today_in(act.jurisdiction)
+def _asked_day(request: Request, act: Act, as_of: AsOf) -> date:
+    return query_date(request) or as_of.today(act.jurisdiction)
 
 
 async def act_status(request: Request) -> Response:
-    act = await load_act(request)
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
-    day = _asked_day(request, act)
-    return json_response({"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
+    day = _asked_day(request, act, as_of)
+    return read_response(as_of, {"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
 
 
 async def act_text(request: Request) -> Response:
-    act = await load_act(request)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
     raw_lang = request.query_params.get("lang")
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "text"):
         raise invalid("format must be json or text", name="format")
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    answer = await text_answer(request.app.state.pool, state, day=_asked_day(request, act), lang=lang,
-                               as_of=LATEST)
+    answer = await text_answer(request.app.state.pool, state, day=_asked_day(request, act, as_of), lang=lang,
+                               as_of=as_of.seq)
     if fmt == "text":
         return Response(answer["text"] or "", media_type="text/plain; charset=utf-8",
-                        headers={"X-Lextime-Status": answer["status"]["code"]})
-    return json_response(answer)
+                        headers={"X-Lextime-Status": answer["status"]["code"], **read_headers(as_of)})
+    return read_response(as_of, answer)
 
 
 async def list_acts(request: Request) -> Response:
     pool = request.app.state.pool
+    as_of = await read_as_of(request)
     limit = query_int(request, "limit", default=50, low=1, high=500)
     after = decode_cursor(request.query_params.get("cursor"))
     wanted_status = query_string(request, "status", max_len=40)
@@ -140,18 +148,17 @@ async def list_acts(request: Request) -> Response:
         raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
     day = query_date(request)
     q_text = query_string(request, "q")
-    act_type, number = query_string(request, "type", max_len=40), query_string(request, "number")
-    adopted, external_id = query_date(request, "adopted"), query_string(request, "external_id")
-    title_pattern = f"%{_escape_like(q_text)}%" if q_text else None
+    filters: dict[str, Any] = {"type": query_string(request, "type", max_len=40), "number": query_string(request, "number"),
+                               "adopted": query_date(request, "adopted"),
+                               "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
+                               "external_id": query_string(request, "external_id")}
     items: list[Act] = []
     while len(items) <= limit:
-        batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, type=act_type,
-                                           number=number, adopted=adopted, title_pattern=title_pattern,
-                                           external_id=external_id)
+        batch = await acts_store.list_acts(pool, as_of=as_of.seq, after=after, limit=limit + 1, **filters)
         if not batch:
             break
         after = batch[-1].id
-        items.extend(batch if wanted_status is None else await _with_status(pool, batch, wanted_status, day))
+        items.extend(batch if wanted_status is None else await _with_status(pool, batch, wanted_status, day, as_of))
         if len(batch) <= limit:
             break
     more = len(items) > limit
@@ -162,15 +169,16 @@ async def list_acts(request: Request) -> Response:
         cursor = encode_cursor(items[-1].id)
         body["next"] = f"/v1/acts?{_next_query(request, cursor)}"
         headers["Link"] = f'<{body["next"]}>; rel="next"'
-    return json_response(body, headers=headers)
+    return read_response(as_of, body, headers=headers)
 
 
-async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: date | None) -> list[Act]:
-    relations = await acts_store.relations_targeting(pool, act_ids=[a.id for a in acts], as_of=LATEST)
+async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: date | None,
+                       as_of: AsOf) -> list[Act]:
+    relations = await acts_store.relations_targeting(pool, act_ids=[a.id for a in acts], as_of=as_of.seq)
     kept = []
     for act in acts:
-        on = day or today_in(act.jurisdiction)
-        pending = await pending_of_act(pool, act, relations, as_of=LATEST)
+        on = day or as_of.today(act.jurisdiction)
+        pending = await pending_of_act(pool, act, relations, as_of=as_of.seq)
         if status_at(status_facts(act, relations, pending_units=pending), on).code == wanted:
             kept.append(act)
     return kept

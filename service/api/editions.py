@@ -9,12 +9,12 @@ from service import commands
 from service.api.acts import load_act
 from service.api.answers import act_state
 from service.api.auth import require_key
-from service.api.params import Fields, invalid, language, read_json
+from service.api.params import Fields, invalid, language, read_as_of, read_json
+from service.api.reads import read_response
 from service.api.render import edition_json, json_response
 from service.commands import NewEdition
 from service.domain.model import Unit
 from service.domain.units import UNIT_KINDS, check_eid, check_unique, units_from_plain_text, with_hashes
-from service.store.db import LATEST
 
 _UNIT_FIELDS = {"eId", "wId", "kind", "num", "heading", "text", "text_available"}
 
@@ -84,13 +84,14 @@ async def create_edition(request: Request) -> Response:
     state = await act_state(pool, act, as_of=entry.seq)
     stored = next(e for e in state.editions if e.valid_from == edition.valid_from)
     return json_response(edition_json(state.period_of(stored)), status=201,
-                         headers={"Location": f"/v1/acts/{act.id}/editions"})
+                         headers={"Location": f"/v1/acts/{act.id}/editions", "X-Lextime-Seq": str(entry.seq)})
 
 
 async def list_editions(request: Request) -> Response:
-    act = await load_act(request)
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
-    return json_response({"act": act.id, "items": [edition_json(p) for p in state.periods()]})
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
+    return read_response(as_of, {"act": act.id, "items": [edition_json(p) for p in state.periods()]})
 
 
 

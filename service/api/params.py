@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 
-from service.domain.dates import parse_date
+from service.domain.asof import parse_as_of
+from service.domain.dates import parse_date, today_in
 from service.domain.model import AKN_LANGUAGES, LANGUAGES
 from service.errors import Problem
+from service.store import feed as feed_store
 
 MAX_STRING = 10_000_000
 ACT_ID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
@@ -208,3 +211,47 @@ def query_seq(request: Request, name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,19}", raw) or int(raw) > MAX_SEQ:
         raise invalid(f"{name} must be a ledger sequence number (0 to {MAX_SEQ}), got {raw[:40]!r}", name=name)
     return int(raw)
+# -- transaction time ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The transaction time a read answers at: the ledger seq it reflects, and what the client asked."""
+
+    seq: int
+    given: str | None = None  # the `as_of` the client sent, echoed in the answer
+    moment: datetime | None = None  # the timestamp asked for, or when entry `seq` was recorded
+
+    @property
+    def pinned(self) -> bool:
+        """An answer at a past `as_of` never changes (later entries all have higher seqs and later times)."""
+        return self.given is not None
+
+    def today(self, jurisdiction: str) -> date:
+        """The default `date`: the `as_of` day in the jurisdiction; today without `as_of`."""
+        return today_in(jurisdiction, now=self.moment)
+
+
+async def read_as_of(request: Request) -> AsOf:
+    """The `as_of` of a read: an RFC 3339 timestamp (the highest seq recorded at or before it) or a seq;
+    without it, the head (so that every query of the request sees the same state). A timestamp or seq
+    beyond what is recorded is refused: the service cannot answer as it will know things later."""
+    pool = request.app.state.pool
+    raw = request.query_params.get("as_of")
+    if raw is None:
+        return AsOf(await feed_store.head_seq(pool))
+    asked = parse_as_of(raw)
+    if asked.moment is not None:
+        seq, now = await feed_store.seq_at(pool, moment=asked.moment)
+        if asked.moment > now:
+            raise _future(f"as_of {raw} is later than the service's clock ({now.isoformat()})")
+        return AsOf(seq, raw, asked.moment)
+    assert asked.seq is not None
+    recorded_at, head = await feed_store.seq_time(pool, seq=asked.seq)
+    if asked.seq > head:
+        raise _future(f"as_of {raw} is beyond the newest ledger entry ({head})")
+    return AsOf(asked.seq, raw, recorded_at)
+
+
+def _future(detail: str) -> Problem:
+    return Problem(400, "as-of-in-future", detail, invalid_params=[{"name": "as_of", "reason": detail}])

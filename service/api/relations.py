@@ -8,13 +8,13 @@ from starlette.responses import Response
 from service import commands
 from service.api.acts import load_act
 from service.api.auth import require_key
-from service.api.params import Fields, invalid, read_json
+from service.api.params import Fields, invalid, read_as_of, read_json
+from service.api.reads import read_response
 from service.api.render import json_response, relation_json
 from service.domain.model import BASES, RELATION_INVERSES, Relation
 from service.domain.records import new_id
 from service.domain.units import check_eid
 from service.store import acts as acts_store
-from service.store.db import LATEST
 
 _FIELDS = {"type", "source_act", "source_unit", "target_act", "target_unit", "effective_date", "effective_rule",
            "effective_window", "ends_on", "basis", "note"}
@@ -60,10 +60,12 @@ async def create_relation(request: Request) -> Response:
     stored = next(r for r in await acts_store.relations_of_act(pool, act_id=relation.target_act, as_of=entry.seq)
                   if r.id == relation.id)
     return json_response(relation_json(stored), status=201,
-                         headers={"Location": f"/v1/acts/{relation.target_act}/relations"})
+                         headers={"Location": f"/v1/acts/{relation.target_act}/relations",
+                                  "X-Lextime-Seq": str(entry.seq)})
 
 
 async def list_relations(request: Request) -> Response:
-    act = await load_act(request)
-    relations = await acts_store.relations_of_act(request.app.state.pool, act_id=act.id, as_of=LATEST)
-    return json_response({"act": act.id, "items": [relation_json(r, from_act=act.id) for r in relations]})
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    relations = await acts_store.relations_of_act(request.app.state.pool, act_id=act.id, as_of=as_of.seq)
+    return read_response(as_of, {"act": act.id, "items": [relation_json(r, from_act=act.id) for r in relations]})

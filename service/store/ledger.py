@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -20,12 +21,19 @@ async def append(conn: asyncpg.Connection, *, actor: str, operation: str, payloa
     """Append one entry; the caller holds a transaction, and the append lock is held until it commits."""
     await conn.execute(q("ledger_lock"))
     head = await conn.fetchrow(q("ledger_head"))
-    seq = (head["seq"] or 0) + 1
-    prev_hash = head["hash"] or GENESIS_HASH
-    recorded_at = head["now"]
-    digest = entry_hash(hashed_fields(seq, recorded_at, actor, operation, payload, prev_hash))
-    await conn.execute(q("ledger_insert"), seq, recorded_at, actor, operation, payload, prev_hash, digest)
-    return LedgerEntry(seq, recorded_at, actor, operation, payload, prev_hash, digest)
+    return await append_after(conn, head_seq=head["seq"] or 0, head_hash=head["hash"] or GENESIS_HASH,
+                              recorded_at=head["now"], actor=actor, operation=operation, payload=payload)
+
+
+async def append_after(
+    conn: asyncpg.Connection, *, head_seq: int, head_hash: str, recorded_at: datetime, actor: str, operation: str,
+    payload: dict[str, Any],
+) -> LedgerEntry:
+    """Append right after the head the caller read while holding the append lock."""
+    seq = head_seq + 1
+    digest = entry_hash(hashed_fields(seq, recorded_at, actor, operation, payload, head_hash))
+    await conn.execute(q("ledger_insert"), seq, recorded_at, actor, operation, payload, head_hash, digest)
+    return LedgerEntry(seq, recorded_at, actor, operation, payload, head_hash, digest)
 
 
 async def record(

@@ -8,6 +8,8 @@ from datetime import date
 
 import asyncpg
 
+from service.domain.errors import Invalid
+from service.domain.feed import acts_of
 from service.domain.ledger import LedgerEntry
 from service.store import faults, unit_projections
 from service.store.queries import q
@@ -44,14 +46,39 @@ async def _add_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     )
 
 
+async def _correct(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    from service.store.corrections import apply_correction
+
+    await apply_correction(conn, entry)
+
+
+async def _retract(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    from service.store.corrections import apply_retraction
+
+    await apply_retraction(conn, entry)
+
+
+async def _checkpoint(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    """A signed checkpoint lives in the ledger alone."""
+
+
 _APPLY: dict[str, Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]] = {
     "create_act": _create_act,
     "add_edition": unit_projections.add_edition,
     "add_relation": _add_relation,
     "amend_units": unit_projections.amend_units,
+    "correct": _correct,
+    "retract": _retract,
+    "checkpoint": _checkpoint,
 }
 
 
 async def apply(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
-    """Write the projections of one entry."""
-    await _APPLY[entry.operation](conn, entry)
+    """Write the projections of one entry, and note which acts it concerns."""
+    project = _APPLY.get(entry.operation)
+    if project is None:
+        raise Invalid(f"this version of Lextime does not know the ledger operation {entry.operation!r}")
+    await project(conn, entry)
+    acts = acts_of(entry.payload)
+    if acts:
+        await conn.execute(q("ledger_acts_insert"), acts, entry.seq)

@@ -53,3 +53,8 @@ CROSS JOIN LATERAL (
 LEFT JOIN texts t ON t.sha256 = v.text_sha256
 WHERE NOT v.repealed
 ORDER BY o.ord
+
+-- name: next_expression_day
+-- The first day after $3 from which act $1 has (current knowledge) an expression in language $2.
+SELECT min(valid_from) FROM expression_structures
+WHERE act_id = $1 AND lang = $2 AND valid_from > $3 AND superseded_seq IS NULL

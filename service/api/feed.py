@@ -1,0 +1,178 @@
+"""The change feed: ledger entries in seq order with a `next` cursor (long-polling with `wait`), the same
+as Atom, texts by content address, and the snapshot a new mirror starts from."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from service import API_VERSION
+from service.api.atom import atom_feed
+from service.api.params import ACT_ID, AsOf, Fields, invalid, query_int, query_string, read_as_of, read_json
+from service.api.reads import ONE_YEAR_S, read_headers, read_response
+from service.api.render import json_response
+from service.domain.asof import MAX_SEQ
+from service.domain.exchange import entry_json
+from service.domain.feed import texts_of
+from service.domain.ledger import LedgerEntry
+from service.errors import Problem
+from service.store import feed as feed_store
+from service.store.snapshot import snapshot_lines
+
+MAX_WAIT_S = 30
+MAX_BATCH = 1000
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_OPERATION = re.compile(r"^[a-z][a-z_]{0,39}$")
+_SEQ = re.compile(r"^[0-9]{1,19}$")
+
+
+def query_seq(request: Request, name: str) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return 0
+    if not _SEQ.fullmatch(raw) or int(raw) > MAX_SEQ:
+        raise invalid(f"{name} must be a ledger seq (a whole number, 0 for the beginning), got {raw!r}", name=name)
+    return int(raw)
+
+
+def _operations(request: Request) -> list[str] | None:
+    raw = query_string(request, "operation")
+    if raw is None:
+        return None
+    ops = sorted({o.strip() for o in raw.split(",")})
+    if not all(_OPERATION.fullmatch(o) for o in ops):
+        raise invalid("operation must be operation names separated by commas (e.g. correct,retract)",
+                      name="operation")
+    return ops
+
+
+def _act(request: Request) -> str | None:
+    raw = query_string(request, "act", max_len=64)
+    if raw is not None and not ACT_ID.fullmatch(raw):
+        raise invalid("act must be an act id (a ULID)", name="act")
+    return raw
+
+
+def _include_texts(request: Request) -> bool:
+    raw = request.query_params.get("include")
+    if raw not in (None, "texts"):
+        raise invalid("include may only be 'texts'", name="include")
+    return raw == "texts"
+
+
+def _filters(request: Request) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.query_params.multi_items() if k in ("act", "operation")]
+
+
+async def _page(request: Request, *, after: int, as_of: AsOf, limit: int, wait: float,
+                operations: list[str] | None, act: str | None) -> tuple[list[LedgerEntry], int]:
+    """Entries after `after`, waiting up to `wait` seconds for one; and the seq they were read up to."""
+    pool, watcher = request.app.state.pool, request.app.state.watcher
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    upto = as_of.seq
+    while True:
+        items = await feed_store.changes(pool, after=after, upto=upto, operations=operations, act=act, limit=limit)
+        remaining = deadline - loop.time()
+        if items or remaining <= 0 or as_of.pinned:
+            return items, upto
+        heard = await watcher.wait_beyond(max(upto, after), remaining)
+        upto = await feed_store.head_seq(pool)
+        if not heard:  # timed out (or shutting down): one last look, in case a notification was lost
+            items = await feed_store.changes(pool, after=after, upto=upto, operations=operations, act=act,
+                                             limit=limit)
+            return items, upto
+
+
+async def changes(request: Request) -> Response:
+    after = query_seq(request, "after")
+    limit = query_int(request, "limit", default=100, low=1, high=MAX_BATCH)
+    wait = query_int(request, "wait", default=0, low=0, high=MAX_WAIT_S)
+    operations, act, include = _operations(request), _act(request), _include_texts(request)
+    as_of = await read_as_of(request)
+    items, upto = await _page(request, after=after, as_of=as_of, limit=limit, wait=wait, operations=operations,
+                              act=act)
+    if not as_of.pinned:
+        as_of = AsOf(upto)
+    texts: dict[str, str] = {}
+    if include:
+        texts = await feed_store.texts(request.app.state.pool,
+                                       hashes=sorted({h for e in items for h in texts_of(e.payload)}))
+    next_after = items[-1].seq if len(items) == limit else max(after, upto)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+    next_url = "/v1/changes?" + urlencode([*params, ("after", str(next_after))])
+    body = {"items": [_item(e, texts if include else None) for e in items], "next": next_url}
+    return read_response(as_of, body, headers={"Link": f'<{next_url}>; rel="next"'})
+
+
+def _item(e: LedgerEntry, texts: dict[str, str] | None) -> dict[str, object]:
+    item: dict[str, object] = entry_json(e)
+    if texts is not None:
+        item["texts"] = {h: texts[h] for h in texts_of(e.payload) if h in texts}
+    return item
+
+
+async def changes_atom(request: Request) -> Response:
+    limit = query_int(request, "limit", default=50, low=1, high=500)
+    operations, act = _operations(request), _act(request)
+    as_of = await read_as_of(request)
+    entries = await feed_store.latest(request.app.state.pool, upto=as_of.seq, operations=operations, act=act,
+                                      limit=limit)
+    filters = _filters(request)
+    feed_id = "urn:lextime:changes" + ("?" + urlencode(filters) if filters else "")
+    self_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    xml = atom_feed(entries, feed_id=feed_id, self_url=self_url, filters=filters,
+                    updated=as_of.moment or datetime.now(UTC))
+    return Response(xml, media_type="application/atom+xml; charset=utf-8", headers=read_headers(as_of))
+
+
+def _sha256(value: str, name: str) -> str:
+    if not SHA256.fullmatch(value):
+        raise invalid(f"{name} must be a sha256: 64 lower-case hex digits", name=name)
+    return value
+
+
+async def get_text(request: Request) -> Response:
+    sha = _sha256(request.path_params["sha256"], "sha256")
+    found = await feed_store.texts(request.app.state.pool, hashes=[sha])
+    if sha not in found:
+        raise Problem(404, "text-not-found", f"no text is stored under {sha}")
+    # Content-addressed: what is under a hash never changes.
+    return json_response({"sha256": sha, "text": found[sha]},
+                         headers={"ETag": f'"{sha}"', "Cache-Control": f"public, max-age={ONE_YEAR_S}, immutable"})
+
+
+async def texts_batch(request: Request) -> Response:
+    f = Fields(await read_json(request), allowed={"sha256"})
+    asked = f.string_list("sha256", max_items=MAX_BATCH)
+    if not asked:
+        raise invalid("body.sha256 must list at least one content address", name="body.sha256")
+    hashes = sorted({_sha256(h, "body.sha256") for h in asked})
+    found = await feed_store.texts(request.app.state.pool, hashes=hashes)
+    return json_response({"texts": {h: found[h] for h in hashes if h in found},
+                          "missing": [h for h in hashes if h not in found]})
+
+
+async def snapshot(request: Request) -> Response:
+    as_of = await read_as_of(request)
+    lines = snapshot_lines(request.app.state.pool, seq=as_of.seq, api_version=API_VERSION)
+    return StreamingResponse(_ndjson(lines), media_type="application/x-ndjson", headers=read_headers(as_of))
+
+
+async def _ndjson(lines: AsyncIterator[dict[str, object]]) -> AsyncIterator[bytes]:
+    buffer = bytearray()
+    async for line in lines:
+        buffer += orjson.dumps(line)
+        buffer += b"\n"
+        if len(buffer) >= 256 * 1024:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)

@@ -1,0 +1,128 @@
+"""Mirroring: follow another Lextime's change feed into a local database, `lextime mirror --from URL`.
+
+A new (empty) mirror loads the source's snapshot first, in one transaction, then follows the feed
+from the seq the snapshot names. Each page of the feed is applied in one transaction, every entry
+checked against the local head (seq and prev_hash), its hash recomputed, its texts checked against
+their addresses. The local ledger is the only cursor: after a crash at any point, the mirror resumes
+from its own head, and nothing is applied twice or skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+import structlog
+
+from service.domain.exchange import entry_from_json
+from service.store.replica import local_head, replicate
+from service.store.snapshot import load_snapshot
+
+log = structlog.get_logger("lextime.mirror")
+
+RETRIES = 8
+_BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+class MirrorError(Exception):
+    """The source cannot be followed (unreachable, answering errors, or not a Lextime)."""
+
+
+@dataclass(frozen=True)
+class MirrorReport:
+    from_snapshot: int  # entries loaded from the snapshot
+    applied: int  # entries applied from the feed
+    head_seq: int
+    head_hash: str
+    source_seq: int  # the source's head when last asked
+
+    @property
+    def caught_up(self) -> bool:
+        return self.head_seq >= self.source_seq
+
+
+Progress = Callable[[int, int], None]  # (local head seq, source head seq)
+
+
+class Source:
+    """The source's HTTP API."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def get_json(self, url: str) -> dict[str, Any]:
+        for attempt in range(RETRIES):
+            try:
+                r = await self.client.get(url)
+            except httpx.TransportError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            else:
+                if r.status_code == 200:
+                    return dict(r.json())
+                if r.status_code < 500:
+                    raise MirrorError(f"the source answered {r.status_code} to {url}: {r.text[:300]}")
+                error = f"HTTP {r.status_code}"
+            log.warning("mirror_source_retry", url=url, attempt=attempt + 1, error=error)
+            await asyncio.sleep(_BACKOFF_S[min(attempt, len(_BACKOFF_S) - 1)])
+        raise MirrorError(f"the source did not answer {url} after {RETRIES} attempts: {error}")
+
+    async def snapshot(self) -> AsyncIterator[dict[str, Any]]:
+        async with self.client.stream("GET", "/v1/snapshot") as r:
+            if r.status_code != 200:
+                raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
+            async for line in r.aiter_lines():
+                if line:
+                    yield orjson.loads(line)
+
+
+async def load_from_snapshot(pool: asyncpg.Pool, source: Source, progress: Progress | None = None) -> int:
+    async with pool.acquire() as conn, conn.transaction():
+        loaded = await load_snapshot(conn, source.snapshot(), progress=progress)
+    log.info("mirror_snapshot_loaded", seq=loaded.seq, texts=loaded.texts, rows=sum(loaded.rows.values()))
+    return loaded.entries
+
+
+async def apply_page(pool: asyncpg.Pool, page: dict[str, Any]) -> int:
+    """Apply one page of the feed (fetched with include=texts) in one transaction."""
+    items = page.get("items") or []
+    if not items:
+        return 0
+    entries = [entry_from_json({k: v for k, v in item.items() if k != "texts"}) for item in items]
+    texts = {h: body for item in items for h, body in (item.get("texts") or {}).items()}
+    async with pool.acquire() as conn, conn.transaction():
+        await replicate(conn, entries, texts)
+    return len(entries)
+
+
+async def mirror(
+    source: Source, pool: asyncpg.Pool, *, use_snapshot: bool = True, follow: bool = False, batch: int = 500,
+    wait_s: int = 25, progress: Progress | None = None, stop: Callable[[int], bool] | None = None,
+) -> MirrorReport:
+    """Bring the local database up to the source's head; with `follow`, keep following until `stop`
+    (given the local head seq) says so, or forever."""
+    seq, digest = await local_head(pool)
+    from_snapshot = 0
+    if seq == 0 and use_snapshot:
+        from_snapshot = await load_from_snapshot(pool, source, progress)
+        seq, digest = await local_head(pool)
+    applied, source_seq = 0, seq
+    url = f"/v1/changes?after={seq}&limit={batch}&include=texts" + (f"&wait={wait_s}" if follow else "")
+    while True:
+        page = await source.get_json(url)
+        n = await apply_page(pool, page)
+        applied += n
+        seq, digest = await local_head(pool)
+        source_seq = max(int(page.get("as_of_seq", seq)), seq)
+        if progress is not None:
+            progress(seq, source_seq)
+        url = str(page["next"])
+        if not url.endswith(f"after={seq}"):
+            raise MirrorError(f"the source's next page ({url}) does not continue from the local head {seq}")
+        if (stop is not None and stop(seq)) or (n == 0 and not follow):
+            break
+    return MirrorReport(from_snapshot, applied, seq, digest, source_seq)
