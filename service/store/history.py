@@ -25,12 +25,11 @@ import orjson
 from service.domain.amendments import (
     Amendment,
     CommenceAmendment,
-    Maker,
-    apply_operations,
     op_from_payload,
 )
 from service.domain.errors import AmendmentConflict, Unprocessable
 from service.domain.expressions import ExpressionState, UnitVersion, text_completeness
+from service.domain.unit_operations import Maker, apply_operations
 from service.store.db import LATEST
 from service.store.queries import q
 
