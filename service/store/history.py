@@ -168,9 +168,8 @@ class Plan:
         return sorted(states), text_completeness(states)
 
 
-async def plan(conn: asyncpg.Connection, *, act_id: str, start: date,
-               first: Callable[[States], States], new_languages: set[str] = frozenset()  # type: ignore[assignment]
-               ) -> Plan:
+async def plan(conn: asyncpg.Connection, *, act_id: str, start: date, first: Callable[[States], States],
+               new_languages: Iterable[str] = ()) -> Plan:
     """Fold the history from `start`: `first` gives the new states on the start day, then the amendments
     recorded for later days are applied again on top, each language up to its next full edition."""
     langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) | set(new_languages)
