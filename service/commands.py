@@ -86,7 +86,8 @@ async def amend_units(pool: asyncpg.Pool, *, actor: str, request: AmendmentReque
         if not found.prospective:
             raise AmendmentConflict(f"amendment {r.amendment} is already in effect", amendment=r.amendment)
         pending[r.amendment] = found
-    taken = await units_store.act_wids(pool, act_id=act.id, as_of=LATEST)
+    inserts = any(r.op == "insert" for r in request.operations)
+    taken = await units_store.act_wids(pool, act_id=act.id, as_of=LATEST) if inserts else set()
     resolved = resolve(request, states, taken=taken, new_id=new_id, pending=pending)
     return await record(pool, actor=actor, operation="amend_units",
                         payload=amendment_payload(resolved.amendment), texts=resolved.texts)

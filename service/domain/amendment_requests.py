@@ -13,7 +13,6 @@ from service.domain.amendments import (
     Commence,
     CommenceAmendment,
     Insert,
-    Maker,
     Operation,
     Position,
     Renumber,
@@ -22,12 +21,11 @@ from service.domain.amendments import (
     Resume,
     Suspend,
     Target,
-    apply_operations,
-    insertion_wid,
 )
 from service.domain.errors import Invalid, InvalidOperation, UnitNotInForce, Unprocessable
 from service.domain.expressions import ExpressionState
 from service.domain.texts import text_sha256
+from service.domain.unit_operations import Maker, apply_operations, insertion_wid
 from service.domain.units import check_eid, eid_from_numbering
 
 States = Mapping[str, ExpressionState]

@@ -25,12 +25,11 @@ import orjson
 from service.domain.amendments import (
     Amendment,
     CommenceAmendment,
-    Maker,
-    apply_operations,
     op_from_payload,
 )
 from service.domain.errors import AmendmentConflict, Unprocessable
 from service.domain.expressions import ExpressionState, UnitVersion, text_completeness
+from service.domain.unit_operations import Maker, apply_operations
 from service.store.db import LATEST
 from service.store.queries import q
 
@@ -169,9 +168,8 @@ class Plan:
         return sorted(states), text_completeness(states)
 
 
-async def plan(conn: asyncpg.Connection, *, act_id: str, start: date,
-               first: Callable[[States], States], new_languages: set[str] = frozenset()  # type: ignore[assignment]
-               ) -> Plan:
+async def plan(conn: asyncpg.Connection, *, act_id: str, start: date, first: Callable[[States], States],
+               new_languages: Iterable[str] = ()) -> Plan:
     """Fold the history from `start`: `first` gives the new states on the start day, then the amendments
     recorded for later days are applied again on top, each language up to its next full edition."""
     langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) | set(new_languages)

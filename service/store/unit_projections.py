@@ -14,18 +14,16 @@ from service.domain.amendments import (
     TEXT_OPERATIONS,
     Amendment,
     CommenceAmendment,
-    Flags,
-    Maker,
     Operation,
     Suspend,
     amendment_from_payload,
-    apply_operations,
     op_payload,
 )
 from service.domain.errors import AmendmentConflict, Invalid, NotFound
 from service.domain.expressions import state_from_units
 from service.domain.ledger import LedgerEntry
 from service.domain.model import Unit
+from service.domain.unit_operations import Flags, Maker, apply_operations
 from service.store import faults, history
 from service.store.db import LATEST
 from service.store.queries import q

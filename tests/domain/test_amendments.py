@@ -15,9 +15,7 @@ from service.domain.amendments import (
     Amendment,
     Commence,
     CommenceAmendment,
-    Flags,
     Insert,
-    Maker,
     Position,
     Renumber,
     Repeal,
@@ -27,13 +25,12 @@ from service.domain.amendments import (
     Target,
     amendment_from_payload,
     amendment_payload,
-    apply_operations,
-    insertion_wid,
     op_from_payload,
     op_payload,
 )
 from service.domain.errors import InvalidOperation, UnitNotInForce
 from service.domain.expressions import ExpressionState, UnitVersion
+from service.domain.unit_operations import Flags, Maker, apply_operations, insertion_wid
 from service.domain.units import EID, EID_PREFIXES
 
 DAY = date(2020, 1, 1)
