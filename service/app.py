@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, relations
+from service.api import acts, akn, editions, health, imports, relations, resolve, sources
 from service.config import Settings
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
@@ -47,6 +47,9 @@ ROUTES = [
     route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
     route("/v1/relations", POST=relations.create_relation),
     route("/akn/{path:path}", GET=akn.resolve),
+    route("/v1/imports", POST=imports.create_import),
+    route("/v1/sources/{sha256}", GET=sources.get_source_document),
+    route("/v1/resolve", GET=resolve.resolve_citation),
 ]
 
 

@@ -90,7 +90,8 @@ async def create_edition(request: Request) -> Response:
 async def list_editions(request: Request) -> Response:
     act = await load_act(request)
     state = await act_state(request.app.state.pool, act, as_of=LATEST)
-    return json_response({"act": act.id, "items": [edition_json(p) for p in state.periods()]})
+    items = [edition_json(p, source=state.source_of(p.edition)) for p in state.periods()]
+    return json_response({"act": act.id, "items": items})
 
 
 

@@ -14,6 +14,7 @@ from service.domain.model import BASES, RELATION_INVERSES, Relation
 from service.domain.records import new_id
 from service.domain.units import check_eid
 from service.store import acts as acts_store
+from service.store import sources as sources_store
 from service.store.db import LATEST
 
 _FIELDS = {"type", "source_act", "source_unit", "target_act", "target_unit", "effective_date", "effective_rule",
@@ -66,4 +67,7 @@ async def create_relation(request: Request) -> Response:
 async def list_relations(request: Request) -> Response:
     act = await load_act(request)
     relations = await acts_store.relations_of_act(request.app.state.pool, act_id=act.id, as_of=LATEST)
-    return json_response({"act": act.id, "items": [relation_json(r, from_act=act.id) for r in relations]})
+    sources = await sources_store.relation_sources(request.app.state.pool,
+                                                   versions=[(r.id, r.recorded_seq) for r in relations])
+    items = [relation_json(r, from_act=act.id, source=sources.get((r.id, r.recorded_seq))) for r in relations]
+    return json_response({"act": act.id, "items": items})

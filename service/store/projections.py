@@ -4,12 +4,14 @@ transaction, from the entry's payload alone (so replaying the ledger rebuilds th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import asyncpg
 
 from service.domain.ledger import LedgerEntry
+from service.store import revisions
 from service.store.db import LATEST
 from service.store.queries import q
 
@@ -105,10 +107,61 @@ async def _add_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     )
 
 
-_APPLY: dict[str, Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]] = {
+async def _revise_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    await revisions.close_act(conn, act_id=entry.payload["act"]["id"], seq=entry.seq)
+    await revisions.insert_act_row(conn, entry.payload["act"], entry.seq)
+
+
+async def _replace_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    p = entry.payload
+    await revisions.close_edition(conn, act_id=p["act_id"], valid_from=date.fromisoformat(p["valid_from"]),
+                                  seq=entry.seq)
+    await _add_edition(conn, entry)
+
+
+async def _supersede_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    await revisions.close_relation(conn, relation_id=entry.payload["supersedes"], seq=entry.seq)
+    await _add_relation(conn, entry)
+
+
+Applier = Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]
+# The facts one `import_document` entry may carry, each applied as if it were an entry of its own.
+_IMPORT_FACTS: dict[str, Applier] = {
+    "create_act": _create_act,
+    "revise_act": _revise_act,
+    "add_edition": _add_edition,
+    "replace_edition": _replace_edition,
+    "add_relation": _add_relation,
+    "supersede_relation": _supersede_relation,
+}
+
+
+async def _link_source(conn: asyncpg.Connection, seq: int, sha256: str, fact: dict[str, Any]) -> None:
+    lines = fact.get("lines") or {}
+    if "act" in fact:
+        await revisions.link_source(conn, fact="act", act_id=fact["act"]["id"], sha256=sha256, lines=lines, seq=seq)
+    elif "relation" in fact:
+        r = fact["relation"]
+        await revisions.link_source(conn, fact="relation", act_id=r["target_act"], relation_id=r["id"],
+                                    sha256=sha256, lines=lines, seq=seq)
+    else:
+        await revisions.link_source(conn, fact="edition", act_id=fact["act_id"], sha256=sha256, lines=lines,
+                                    valid_from=date.fromisoformat(fact["valid_from"]), seq=seq)
+
+
+async def _import_document(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    """The facts read from one source document, in order, each linked to the document."""
+    sha256 = entry.payload["source"]["sha256"]
+    for fact in entry.payload["facts"]:
+        await _IMPORT_FACTS[fact["op"]](conn, replace(entry, operation=fact["op"], payload=fact))
+        await _link_source(conn, entry.seq, sha256, fact)
+
+
+_APPLY: dict[str, Applier] = {
     "create_act": _create_act,
     "add_edition": _add_edition,
     "add_relation": _add_relation,
+    "import_document": _import_document,
 }
 
 
