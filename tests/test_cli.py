@@ -23,7 +23,7 @@ from service.cli import build_parser, main
 from service.embedded import postmasters_of, server_processes_of
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"]]
+COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["import"]]
 READY_DEADLINE_S = 90.0
 STOP_DEADLINE_S = 60.0
 

@@ -118,15 +118,15 @@ def print_summary(console: Console, outcomes: list[Outcome], missing: list[str])
         console.print(table)
     for o in outcomes:
         if o.error:
-            console.print(f"{o.path}: not imported: {o.error}", markup=False, highlight=False)
+            console.print(f"{o.path}: not imported: {o.error}", markup=False, highlight=False, soft_wrap=True)
         elif o.result is not None:
             for label, items in (("skipped", o.result.plan.skipped), ("uncertain", o.result.plan.uncertain)):
                 for item in items:
-                    console.print(f"{o.path}: {label}: {item}", markup=False, highlight=False)
+                    console.print(f"{o.path}: {label}: {item}", markup=False, highlight=False, soft_wrap=True)
     for item in missing:
-        console.print(item, markup=False, highlight=False)
+        console.print(item, markup=False, highlight=False, soft_wrap=True)
     ok = [o for o in outcomes if o.result is not None]
     unchanged = sum(1 for o in ok if o.result is not None and o.result.unchanged)
     failed = len(outcomes) - len(ok) + len(missing)
     console.print(f"{len(outcomes) + len(missing)} document(s): {len(ok)} imported ({unchanged} unchanged), "
-                  f"{failed} failed; {counts_text(outcomes, with_failed=False)}", markup=False, highlight=False)
+                  f"{failed} failed; {counts_text(outcomes, with_failed=False)}", markup=False, highlight=False, soft_wrap=True)

@@ -77,6 +77,12 @@ class _Reader:
         self.uncertain.append(f"the entry into force is a rule without a date: {text}")
         return EntryIntoForce(None, text, None)
 
+    def in_force_by(self) -> date | None:
+        """The first day the act is known to have been in force: its earliest change the footnotes date."""
+        day = min((c.day for c in self.changes if c.day is not None and c.certain), default=None)
+        start = self.eif.date or self.eif.earliest
+        return day if day is not None and (start is None or day >= start) else None
+
     @property
     def commencement(self) -> date | None:
         return self.eif.date or self.eif.earliest or self.doc.act.adopted_on
@@ -148,9 +154,11 @@ class _Reader:
         ends = effect.suspended_until if kind == "suspends" else None
         if ends is not None and day is not None and ends <= day:
             ends = None
+        # "С изменениями, внесенными …" under the title sums up the unit-level footnotes of the same acts.
+        origin = "summary" if effect.kind == "amend" and unit is None else "footnote"
         self.relations.append(RelationDraft(
             kind, acting, None, SELF, unit, day, rule, earliest, latest, ends, basis, effect.raw,
-            ((expression.language, effect.line, effect.line),), "footnote"))
+            ((expression.language, effect.line, effect.line),), origin))
 
     def _says_repealed(self) -> bool:
         return self.doc.status is not None and self.doc.status.status == "repealed"
@@ -177,12 +185,15 @@ class _Reader:
                                  None, "stated", text, lines, "clause")
         if self.eif.earliest is not None:
             return RelationDraft(clause.kind, SELF, unit, target, None, None, self.eif.rule, self.eif.earliest,
-                                 None, None, "stated", text, lines, "clause")
+                                 self.in_force_by(), None, "stated", text, lines, "clause")
         return RelationDraft(clause.kind, SELF, unit, target, None, self.doc.act.adopted_on, None, None, None, None,
                              "convention", text, lines, "clause")
 
     def references(self, expression: Expression) -> None:
+        notes = {f.target for f in expression.footnotes if f.inline}  # "4. Исключен приказом …" cites nothing
         for ref in expression.references:
+            if ref.unit in notes:
+                continue
             target = self.refs.key_of(ref.citation, expression.language, ref.line)
             if target is None or target == SELF:
                 continue
@@ -218,7 +229,12 @@ class _Reader:
                                  "stated", text, lines, "status")
         self.uncertain.append(f"the document says the act lost force ({text}) without saying when or by which "
                               f"act: repealed no later than {self.document_day.isoformat()}")
-        return RelationDraft("repeals", SELF, None, SELF, None, None, None, self.commencement, self.document_day,
+        # In force on the day of every change the document records, so repealed only after the last one.
+        changed = [c.day for c in self.changes if c.day is not None and c.certain]
+        earliest = max([d for d in (self.commencement, max(changed, default=None)) if d is not None], default=None)
+        if earliest is not None and changed and earliest == max(changed):
+            earliest += timedelta(days=1)
+        return RelationDraft("repeals", SELF, None, SELF, None, None, None, earliest, self.document_day,
                              None, "stated", text, lines, "status")
 
 
@@ -232,7 +248,7 @@ def _merge(drafts: list[RelationDraft], languages: tuple[str, ...]) -> list[Rela
         groups.setdefault(key, []).append(d)
     merged = []
     for group in groups.values():
-        best = min(group, key=lambda d: (d.origin != "footnote" and d.origin != "clause",
+        best = min(group, key=lambda d: (d.origin not in ("footnote", "summary", "clause"),
                                          _rank(d.lines, languages)))
         latest = max((d.effective_latest for d in group if d.effective_latest), default=None)
         merged.append(replace(best, lines=merge_lines(*(d.lines for d in group)), effective_latest=latest))
@@ -243,8 +259,7 @@ def _merge(drafts: list[RelationDraft], languages: tuple[str, ...]) -> list[Rela
     for d in merged:
         if d.basis == "convention" and (d.type, d.source, d.target, d.target_unit) in stated:
             continue
-        if d.type == "amends" and d.target_unit is None and d.origin == "footnote" and \
-                (d.type, d.source, d.target) in unit_level:
+        if d.origin == "summary" and (d.type, d.source, d.target) in unit_level:
             continue
         if d.source == SELF and d.target == SELF and any(
                 x.type == "repeals" and x.target == SELF and x.target_unit is None and x.source != SELF
@@ -286,8 +301,9 @@ def derive(doc: ParsedDocument, *, document_day: date, wid_of: dict[str, str] | 
     """The facts one parsed document records. `wid_of` maps the parser's wIds to the store's (renumbering)."""
     reader = _Reader(doc, wid_of or {}, document_day)
     for expression in _preferred(doc.expressions):
-        reader.status(expression)
         reader.footnotes(expression)
+    for expression in _preferred(doc.expressions):
+        reader.status(expression)
         reader.clauses(expression)
         reader.references(expression)
     changes = _whole_text_changes(reader.changes)

@@ -127,14 +127,22 @@ def _own_record(facts: DocumentFacts, existing: Act | None) -> Act:
             external_ids=facts.external_ids,
         )
     number = existing.number or ref.number
-    given = eif.date is not None or eif.rule is not None or eif.earliest is not None
     return replace(
         existing, number=number, issuing_body=existing.issuing_body or issuing_body(ref.issuer, ref.issuer_name),
         titles={**existing.titles, **titles}, languages=tuple(dict.fromkeys([*existing.languages, *facts.languages])),
-        entry_into_force=eif if given else existing.entry_into_force,
+        entry_into_force=_entry_into_force(existing.entry_into_force, eif),
         akn_uri=existing.akn_uri or akn_work_uri(JURISDICTION, existing.type, existing.adopted_on, number),
         external_ids=tuple(sorted({*existing.external_ids, *facts.external_ids})),
     )
+
+
+def _entry_into_force(recorded: EntryIntoForce, given: EntryIntoForce) -> EntryIntoForce:
+    """The document's entry into force, unless it says nothing or only words the same dates in another language."""
+    if given.date is None and given.rule is None and given.earliest is None:
+        return recorded
+    if (recorded.date, recorded.earliest) == (given.date, given.earliest) and recorded.rule:
+        return recorded
+    return given
 
 
 def _by_reference(ref: ActRef, languages: Sequence[str]) -> Act:
@@ -287,10 +295,16 @@ def _undated_repeal(r: Relation) -> bool:
     return r.type == "repeals" and r.source_act == r.target_act and r.target_unit is None
 
 
+def _same_source(a: Relation, b: Relation) -> bool:
+    """The same acting act, and the same unit of it where both name one (a footnote names none)."""
+    return a.source_act == b.source_act and (a.source_unit == b.source_unit or None in (a.source_unit, b.source_unit))
+
+
 def _same_effect(new: Relation, recorded: list[Relation]) -> list[Relation]:
     """Recorded relations stating the same effect; an undated repeal read from a status line and a repeal
     of the whole act by a named act are the same effect."""
-    same = [r for r in recorded if _effect(r) == _effect(new)]
+    same = [r for r in recorded if (r.type, r.target_act, r.target_unit) == (new.type, new.target_act, new.target_unit)
+            and _same_source(r, new)]
     if new.type == "repeals" and new.target_unit is None:
         same += [r for r in recorded if r.type == "repeals" and r.target_act == new.target_act
                  and r.target_unit is None and _undated_repeal(r) != _undated_repeal(new)]

@@ -45,7 +45,8 @@ def derive_wids(expressions: Sequence[Expression], stored: Mapping[str, Sequence
                 mapping[unit.wid] = by_eid[unit.eid]
         for parser_wid, wid in _renumbered(expression, recorded, set(mapping.values())).items():
             mapping.setdefault(parser_wid, wid)
-    taken = set(mapping.values())
+    # A new unit must not take the wId of a recorded unit it is not: it would continue that unit's history.
+    taken = set(mapping.values()) | {u.wid for units in stored.values() for u in units}
     for expression in expressions:
         for unit in expression.units:
             if unit.wid not in mapping and unit.wid in taken:
