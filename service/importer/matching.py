@@ -28,11 +28,18 @@ class Wanted:
 
 
 def real_titles(act: Act) -> dict[str, str]:
-    """The act's titles that are titles, not the designation Lextime gives an act known only by reference."""
-    issuers = (None, "president", "government", "parliament", "supreme_court", "constitutional_court",
-               "constitutional_council", "national_bank")
-    made_up = {designation(act.type, act.adopted_on, act.number, i, lang) for i in issuers for lang in ("ru", "kk")}
-    return {lang: t for lang, t in act.titles.items() if t not in made_up}
+    """The act's titles that are titles, not the designation Lextime gives an act known only by reference
+    ("Указ Президента Республики Казахстан от … № …", "… № … Жарлығы")."""
+    return {lang: t for lang, t in act.titles.items() if not is_designation(act, lang, t)}
+
+
+def is_designation(act: Act, language: str, title: str) -> bool:
+    bare = designation(act.type, act.adopted_on, act.number, None, language) or ""
+    head, _, tail = bare.partition(" ")  # ru: "<Type> от …"; kk: "… <type word>", the issuer in between
+    if language == "ru":
+        return title.startswith(head + " ") and title.endswith(tail)
+    return bare != "" and title.endswith(bare.rsplit(" ", 1)[-1]) and all(
+        part in title for part in bare.split(" ")[:-1])
 
 
 def compatible(wanted: Wanted, act: Act) -> bool:

@@ -39,6 +39,10 @@ class ActRef:
     titles: tuple[tuple[str, str], ...]  # real titles, by language, as the citations give them
     words: tuple[tuple[str, str], ...]  # the citation's own words, by language
     lines: Lines
+    issuer_names: tuple[tuple[str, str], ...] = ()  # the issuer as the citation words it, by language
+
+    def issuer_words(self, language: str) -> str | None:
+        return next((t for lang, t in self.issuer_names if lang == language), None)
 
     def title(self, language: str) -> str | None:
         return next((t for lang, t in self.titles if lang == language), None)

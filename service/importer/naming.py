@@ -55,14 +55,15 @@ def issuing_body(issuer: str | None, issuer_name: str | None) -> str | None:
 
 
 def designation(act_type: str, adopted_on: date | None, number: str | None, issuer: str | None,
-                language: str) -> str | None:
-    """How an act known only from a citation is named in one language, from its type, issuer, date and number."""
+                language: str, issuer_words: str | None = None) -> str | None:
+    """How an act known only from a citation is named in one language, from its type, issuer, date and number;
+    an issuer Lextime has no name for is named as the citation words it (in the genitive both languages use)."""
     if language == "ru":
-        parts = [_RU_TYPES.get(act_type, "Акт"), _RU_ISSUERS.get(issuer or "", "")]
+        parts = [_RU_TYPES.get(act_type, "Акт"), _RU_ISSUERS.get(issuer or "", issuer_words or "")]
         if adopted_on is not None:
             parts.append(f"от {format_date(adopted_on, 'ru_long')}")
     elif language == "kk":
-        parts = [_KK_ISSUERS.get(issuer or "", "")]
+        parts = [_KK_ISSUERS.get(issuer or "", issuer_words or "")]
         if adopted_on is not None:
             parts.append(format_date(adopted_on, "kk_long"))
     else:

@@ -20,6 +20,7 @@ from typing import Any
 
 import asyncpg
 
+from service.domain import derived
 from service.domain.adilet.model import ParsedDocument
 from service.domain.errors import Conflict, Invalid
 from service.domain.model import Act, Edition, EntryIntoForce, Relation, Unit
@@ -65,6 +66,18 @@ class Plan:
     relations_revised: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)
+    derived: list[int] = field(default_factory=list)  # facts: editions derived from the document's own
+    own_edition: int | None = None  # fact: the document's own edition, when recorded
+
+    def compact_derived(self) -> None:
+        """Derived editions written as the document's own edition less what they lack (see domain.derived)."""
+        if self.own_edition is None:
+            return
+        base = self.facts[self.own_edition]
+        for i in self.derived:
+            short = derived.compact(self.facts[i], base, self.own_edition)
+            if short is not None:
+                self.facts[i] = short
 
 
 def _wanted(ref: ActRef) -> Wanted:
@@ -148,7 +161,8 @@ def _entry_into_force(recorded: EntryIntoForce, given: EntryIntoForce) -> EntryI
 def _by_reference(ref: ActRef, languages: Sequence[str]) -> Act:
     """An act known only from a citation: what the citation gives, a designation for a title, no text."""
     seen = [lang for lang in languages if lang in dict(ref.words) or lang in dict(ref.titles)]
-    titles = {lang: ref.title(lang) or designation(ref.act_type, ref.adopted_on, ref.number, ref.issuer, lang) or ""
+    titles = {lang: ref.title(lang) or designation(ref.act_type, ref.adopted_on, ref.number, ref.issuer, lang,
+                                                   ref.issuer_words(lang)) or ""
               for lang in seen or ["ru"]}
     return Act(
         id=new_id(), jurisdiction=JURISDICTION, type=ref.act_type, number=ref.number, adopted_on=ref.adopted_on,
@@ -244,6 +258,10 @@ async def _plan_edition(p: _Planner, plan: Plan, draft: EditionDraft, recorded: 
     rec = edition_record(act_id=act_id, valid_from=draft.valid_from, source_acts=sources, note=draft.note,
                          completeness=completeness(expressions), expressions=expressions)
     plan.facts.append({"op": op, **rec.payload, "lines": lines_json(draft.lines)})
+    if draft.derived and op == "add_edition":
+        plan.derived.append(len(plan.facts) - 1)
+    elif not draft.derived:
+        plan.own_edition = len(plan.facts) - 1
     plan.texts.update(rec.texts)
     note = {"valid_from": draft.valid_from.isoformat(), "text_completeness": rec.payload["text_completeness"],
             "derived": draft.derived}
@@ -352,6 +370,7 @@ async def plan_import(conn: asyncpg.Connection, doc: ParsedDocument, *, document
         e.valid_from: e for e in await editions_store.editions_of_act(conn, act_id=own.id, as_of=LATEST)}
     for draft in facts.editions:
         await _plan_edition(p, plan, draft, recorded_editions)
+    plan.compact_derived()
     recorded = [] if own is None else await acts_store.relations_of_act(conn, act_id=own.id, as_of=LATEST)
     for d in facts.relations:
         _plan_relation(p, plan, d, recorded)

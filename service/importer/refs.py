@@ -22,6 +22,7 @@ class _Group:
     titles: dict[str, str] = field(default_factory=dict)
     words: dict[str, str] = field(default_factory=dict)
     lines: Lines = ()
+    issuer_names: dict[str, str] = field(default_factory=dict)
 
     def accepts(self, c: Citation, language: str) -> bool:
         if c.act_type != self.act_type or c.date != self.adopted_on:
@@ -39,11 +40,14 @@ class _Group:
             self.titles.setdefault(language, c.title)
         if c.text:
             self.words.setdefault(language, c.text)
+        if c.issuer_name:
+            self.issuer_names.setdefault(language, c.issuer_name)
         self.lines = merge_lines(self.lines, ((language, line, line),))
 
     def freeze(self) -> ActRef:
         return ActRef(self.key, self.act_type, self.adopted_on, self.number, self.issuer,  # type: ignore[arg-type]
-                      self.issuer_name, tuple(self.titles.items()), tuple(self.words.items()), self.lines)
+                      self.issuer_name, tuple(self.titles.items()), tuple(self.words.items()), self.lines,
+                      tuple(self.issuer_names.items()))
 
 
 class ActRefs:

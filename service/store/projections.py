@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from service.domain import derived
 from service.domain.ledger import LedgerEntry
 from service.store import revisions
 from service.store.db import LATEST
@@ -152,7 +153,10 @@ async def _link_source(conn: asyncpg.Connection, seq: int, sha256: str, fact: di
 async def _import_document(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     """The facts read from one source document, in order, each linked to the document."""
     sha256 = entry.payload["source"]["sha256"]
-    for fact in entry.payload["facts"]:
+    facts = entry.payload["facts"]
+    for fact in facts:
+        if "derived_from" in fact:
+            fact = derived.expand(fact, facts[fact["derived_from"]["fact"]])
         await _IMPORT_FACTS[fact["op"]](conn, replace(entry, operation=fact["op"], payload=fact))
         await _link_source(conn, entry.seq, sha256, fact)
 

@@ -111,6 +111,9 @@ async def test_russian_order_relations_of_every_kind(api: Api) -> None:
     assert got[("cites", order, law, "preamble", None)]["basis"] == "stated"
     assert len(got) == 9  # the inline "4. Исключен приказом …" is not a citation
     assert (await _status(api, no_12, "2018-04-01"))["code"] == "repealed"
+    no_400_act = conforms(await api.get(f"/v1/acts/{no_400}"))
+    assert no_400_act["titles"] == {"ru": "Приказ Министра юстиции РК от 15 марта 2018 года № 400"}  # a designation
+    assert no_400_act["issuing_body"] == "Министра юстиции РК"  # as the citation words it: no name is invented
     cited_law = conforms(await api.get(f"/v1/acts/{law}"))
     assert cited_law["titles"] == {"ru": "О демонстрационных реестрах"} and cited_law["number"] == "250-VI"
 

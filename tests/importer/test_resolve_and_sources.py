@@ -91,3 +91,17 @@ async def test_a_web_page_is_served_as_html(api: Api) -> None:
     r = await api.get(summary["source"]["href"])
     assert r.headers["content-type"] == "text/html; charset=utf-8" and r.text == page
     assert "content-disposition" not in r.headers  # imported without a name
+
+
+async def test_the_readme_resolve_example_answers_on_the_demo(api: Api) -> None:
+    import re
+    from pathlib import Path
+
+    from service.demo import load_demo
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [citation] = re.findall(r'/v1/resolve" --data-urlencode "citation=([^"]+)"', readme)
+    await load_demo(api.dsn)
+    answer = conforms(await api.get("/v1/resolve", params={"citation": citation}))
+    assert (answer["act"]["type"], answer["act"]["number"], answer["act"]["adopted_on"]) == ("order", "2", "2021-06-30")
+    assert answer["act"]["titles"]["ru"].startswith("Приказ")  # known by reference: a designation
