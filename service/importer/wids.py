@@ -56,7 +56,9 @@ def derive_wids(expressions: Sequence[Expression], stored: Mapping[str, Sequence
 
 
 def _free(wid: str, taken: set[str]) -> str:
+    """A wId not taken, still AKN-shaped: `point_3` → `point_3-2`, `preamble` → `preamble_2`."""
+    joint = "-" if "_" in wid.rsplit("__", 1)[-1] else "_"
     n = 2
-    while f"{wid}-{n}" in taken:
+    while f"{wid}{joint}{n}" in taken:
         n += 1
-    return f"{wid}-{n}"
+    return f"{wid}{joint}{n}"

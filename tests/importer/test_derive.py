@@ -151,3 +151,12 @@ def test_wids_follow_the_store_across_editions() -> None:
     assert mapping["point_1"] == "p-one"  # the same eId keeps the recorded wId
     assert mapping["point_2"] == "point_9"  # renumbered: new eId, the words of an unmatched recorded unit
     assert mapping["point_3"] == "point_3-2"  # new, but its own wId is taken by another recorded unit
+
+
+def test_a_new_wid_stays_akn_shaped() -> None:
+    from service.domain.units import EID
+    from service.importer.wids import _free
+
+    assert _free("point_3", {"point_3-2"}) == "point_3-3"
+    assert _free("preamble", set()) == "preamble_2" and EID.fullmatch("preamble_2")
+    assert _free("att_1__toc", set()) == "att_1__toc_2" and EID.fullmatch("att_1__toc_2")

@@ -234,3 +234,21 @@ async def test_import_refuses_other_media_types_and_anonymous_writers(api: Api) 
     r = await post_document(api, ORDER_RU, retrieved_at="2025-03-01T10:00:00")  # no offset
     assert r.status_code == 400
     assert await ledger_size(api) == 0
+
+
+async def test_a_document_over_the_body_limit_is_413(api: Api) -> None:
+    from tests.conftest import start_server
+
+    server, task, base = await start_server(api.dsn, LEXTIME_MAX_BODY_BYTES="1024")
+    try:
+        import httpx
+
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            r = await client.post("/v1/imports", content=ORDER_RU.encode(),
+                                  headers={**api.auth, "Content-Type": "text/plain"})
+            assert r.status_code == 413, r.text
+            assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"
+    finally:
+        server.should_exit = True
+        await task
+    assert await ledger_size(api) == 0
