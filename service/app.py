@@ -16,8 +16,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from service.api import (
-    acts, akn, amendments, audit, compare, corrections, editions, feed, health, history, keys, relations, timeline,
-    units,
+    acts, akn, amendments, audit, compare, corrections, editions, feed, health, history, imports, keys, relations,
+    resolve, sources, timeline, units,
 )
 from service.api import metrics as metrics_route
 from service.api.access import guarded
@@ -85,6 +85,9 @@ ROUTES = [
     route("/v1/audit/proof", GET=audit.proof),
     route("/v1/audit/checkpoints", GET=audit.list_checkpoints, POST=audit.create_checkpoint),
     route("/v1/audit/public-key", GET=audit.public_key),
+    route("/v1/imports", POST=imports.create_import),
+    route("/v1/sources/{sha256}", GET=sources.get_source_document),
+    route("/v1/resolve", GET=resolve.resolve_citation),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The `lextime` command: serve the API, apply migrations, create API keys, mirror, audit.
+"""The `lextime` command: serve the API, apply migrations, create API keys, import documents, mirror, audit.
 
 Without DATABASE_URL every command uses the embedded PostgreSQL in the data folder, started by this
 process and stopped by it on the way out: SIGTERM and SIGINT are turned into a normal exit so that the
@@ -215,6 +215,38 @@ def _expires(text: str) -> datetime:
     return moment
 
 
+def _retrieved_at(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"must be an RFC 3339 date-time with its offset, got {text!r}")
+    return moment
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    from rich.console import Console
+
+    from service.importer import batch
+
+    docs, missing = batch.documents(Path(p) for p in args.paths)
+    out, err = Console(), Console(stderr=True)
+    outcomes: list[batch.Outcome] = []
+    with database(settings, _data_dir(args, settings), signals) as dsn:
+        _migrate(dsn)
+        with batch.progress(err) as bar:
+            task = bar.add_task("import", total=len(docs), counts="")
+
+            def done(outcome: batch.Outcome) -> None:
+                outcomes.append(outcome)
+                bar.update(task, advance=1, counts=batch.counts_text(outcomes))
+
+            asyncio.run(batch.import_all(dsn, docs, actor=args.actor, retrieved_at=args.retrieved_at, done=done))
+    batch.print_summary(out, outcomes, missing)
+    return EXIT_ERROR if missing or any(o.error for o in outcomes) else 0
+
+
 def _prepare(dsn: str, *, demo: bool, host: str, port: int) -> None:
     """Migrations once, in this process, before any worker starts; then the demo data and its key."""
 def _prepare(dsn: str, settings: Settings, *, demo: bool, host: str, port: int) -> None:
@@ -390,6 +422,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(revoke)
     revoke.set_defaults(handler=cmd_keys_revoke)
     cli_ledger.add_parsers(commands, _add_data_dir)
+
+    imports = commands.add_parser(
+        "import",
+        help="import Adilet documents",
+        description="Import Kazakhstan's acts as Adilet publishes them (plain-text export .txt, web page .html, "
+        "Markdown .md with an optional meta.yaml beside it), each document as one ledger entry in its own "
+        "transaction: its act, the acts it names, its editions and relations. Documents already imported "
+        "change nothing. Prints a summary; the exit code is 1 when a document could not be imported.",
+    )
+    imports.add_argument("paths", nargs="+", metavar="PATH", help="a document, or a folder searched recursively")
+    imports.add_argument("--actor", default="lextime-import", help="who the ledger records as the writer "
+                         "(default: lextime-import)")
+    imports.add_argument("--retrieved-at", type=_retrieved_at, metavar="TIME",
+                         help="when the documents were retrieved (RFC 3339, e.g. 2025-03-01T10:00:00+05:00)")
+    _add_data_dir(imports)
+    imports.set_defaults(handler=cmd_import)
     return parser
 
 

@@ -1,6 +1,8 @@
 """Write commands: each validates against the store, appends one ledger entry and writes its projections.
 
-The HTTP API, the demo loader and the importers all write through these functions, never around them.
+The HTTP API writes through these functions, never around them. An import records a whole document as one
+entry (`import_document`) through the same ledger append and the same projection appliers
+(service/importer/adilet.py, store.ledger.record_in).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from service.embedded import postmasters_of, server_processes_of
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["mirror"],
-            ["audit"], ["audit", "verify"], ["audit", "check-proof"]]
+            ["audit"], ["audit", "verify"], ["audit", "check-proof"], ["import"]]
 READY_DEADLINE_S = 90.0
 STOP_DEADLINE_S = 60.0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,8 @@ from service.domain.status import Status, StatusFacts, in_force_on, status_at
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store import editions as editions_store
+from service.store import sources as sources_store
+from service.store.sources import SourceRef
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class ActState:
     facts: StatusFacts
     editions: list[Edition]
     relations: tuple[Relation, ...] = ()
+    sources: dict[tuple[date, int], SourceRef] = field(default_factory=dict)
 
     def status(self, day: date) -> Status:
         return status_at(self.facts, day)
@@ -38,12 +41,17 @@ class ActState:
     def period_of(self, edition: Edition) -> EditionPeriod:
         return next(p for p in self.periods() if p.edition == edition)
 
+    def source_of(self, edition: Edition) -> SourceRef | None:
+        """The document an edition was read from, when an import recorded it."""
+        return self.sources.get((edition.valid_from, edition.recorded_seq))
+
 
 async def act_state(pool: asyncpg.Pool, act: Act, *, as_of: int) -> ActState:
     relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
     editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
     pending = await pending_of_act(pool, act, relations, as_of=as_of)
-    return ActState(act, status_facts(act, relations, pending_units=pending), editions, tuple(relations))
+    sources = await sources_store.edition_sources(pool, act_id=act.id) if editions else {}
+    return ActState(act, status_facts(act, relations, pending_units=pending), editions, tuple(relations), sources)
 
 
 def choose_language(state: ActState, lang: str | None) -> str:
@@ -77,7 +85,8 @@ async def text_answer(
         "date": day.isoformat(),
         "lang": lang,
         "status": status_json(status),
-        "edition": edition_json(state.period_of(edition)) if edition is not None else None,
+        "edition": edition_json(state.period_of(edition), source=state.source_of(edition))
+        if edition is not None else None,
         "text": joined_text(units),
         "units": [unit_json(u) for u in units],
         "nearest_editions": {"on_or_before": previous.isoformat() if previous else None,

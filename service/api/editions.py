@@ -91,7 +91,8 @@ async def list_editions(request: Request) -> Response:
     as_of = await read_as_of(request)
     act = await load_act(request, as_of.seq)
     state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
-    return read_response(as_of, {"act": act.id, "items": [edition_json(p) for p in state.periods()]})
+    items = [edition_json(p, source=state.source_of(p.edition)) for p in state.periods()]
+    return read_response(as_of, {"act": act.id, "items": items})
 
 
 

@@ -15,6 +15,7 @@ from service.domain.model import BASES, RELATION_INVERSES, Relation
 from service.domain.records import new_id
 from service.domain.units import check_eid
 from service.store import acts as acts_store
+from service.store import sources as sources_store
 
 _FIELDS = {"type", "source_act", "source_unit", "target_act", "target_unit", "effective_date", "effective_rule",
            "effective_window", "ends_on", "basis", "note"}
@@ -68,4 +69,7 @@ async def list_relations(request: Request) -> Response:
     as_of = await read_as_of(request)
     act = await load_act(request, as_of.seq)
     relations = await acts_store.relations_of_act(request.app.state.pool, act_id=act.id, as_of=as_of.seq)
-    return read_response(as_of, {"act": act.id, "items": [relation_json(r, from_act=act.id) for r in relations]})
+    sources = await sources_store.relation_sources(request.app.state.pool,
+                                                   versions=[(r.id, r.recorded_seq) for r in relations])
+    items = [relation_json(r, from_act=act.id, source=sources.get((r.id, r.recorded_seq))) for r in relations]
+    return read_response(as_of, {"act": act.id, "items": items})

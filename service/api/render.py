@@ -12,6 +12,7 @@ from service.domain.dates import iso
 from service.domain.editions import EditionPeriod
 from service.domain.model import RELATION_INVERSES, Act, Relation, Unit
 from service.domain.status import LABELS, Status, UnitPending
+from service.store.sources import SourceRef
 
 
 class JSONResponse(Response):
@@ -66,9 +67,18 @@ def pending_json(p: UnitPending) -> dict[str, Any]:
             "reason": {"relation": r.relation, "act": r.act, "note": r.note, "basis": r.basis}}
 
 
-def edition_json(period: EditionPeriod) -> dict[str, Any]:
+def source_json(ref: SourceRef) -> dict[str, Any]:
+    """Where a fact was read from: the source document (its sha256 and URL) and its lines, by language."""
+    return {"sha256": ref.sha256, "href": f"/v1/sources/{ref.sha256}", "lines": ref.lines}
+
+
+def _with_source(body: dict[str, Any], source: SourceRef | None) -> dict[str, Any]:
+    return {**body, "source": source_json(source)} if source is not None else body
+
+
+def edition_json(period: EditionPeriod, *, source: SourceRef | None = None) -> dict[str, Any]:
     e = period.edition
-    return {
+    return _with_source({
         "valid_from": e.valid_from.isoformat(),
         "valid_to": iso(period.valid_to),
         "source_acts": list(e.source_acts),
@@ -76,7 +86,7 @@ def edition_json(period: EditionPeriod) -> dict[str, Any]:
         "text_completeness": e.text_completeness,
         "note": e.note,
         "recorded_seq": e.recorded_seq,
-    }
+    }, source)
 
 
 def unit_json(u: Unit) -> dict[str, Any]:
@@ -86,12 +96,12 @@ def unit_json(u: Unit) -> dict[str, Any]:
     }
 
 
-def relation_json(r: Relation, *, from_act: str | None = None) -> dict[str, Any]:
+def relation_json(r: Relation, *, from_act: str | None = None, source: SourceRef | None = None) -> dict[str, Any]:
     """A relation; seen from `from_act`, labelled in that act's direction (`repeals` or `repealed_by`)."""
     label = r.type
     if from_act is not None and r.target_act == from_act and r.source_act != from_act:
         label = RELATION_INVERSES.get(r.type, r.type)
-    return {
+    return _with_source({
         "id": r.id, "type": r.type, "label": label,
         "source_act": r.source_act, "source_unit": r.source_unit,
         "target_act": r.target_act, "target_unit": r.target_unit,
@@ -99,7 +109,7 @@ def relation_json(r: Relation, *, from_act: str | None = None) -> dict[str, Any]
         "effective_window": {"earliest": iso(r.effective_earliest), "latest": iso(r.effective_latest)}
         if r.effective_date is None else None,
         "ends_on": iso(r.ends_on), "basis": r.basis, "note": r.note, "recorded_seq": r.recorded_seq,
-    }
+    }, source)
 
 
 def joined_text(units: list[Unit]) -> str | None:

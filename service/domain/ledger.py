@@ -10,7 +10,8 @@ from typing import Any
 import rfc8785
 
 GENESIS_HASH = "0" * 64
-OPERATIONS = ("create_act", "add_edition", "add_relation", "amend_units", "correct", "retract", "checkpoint")
+OPERATIONS = ("create_act", "add_edition", "add_relation", "amend_units", "correct", "retract", "checkpoint",
+              "import_document")
 
 
 def format_recorded_at(moment: datetime) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,27 @@ async def record(
         await faults.reached("before_commit", conn)
     log.info("ledger_appended", seq=entry.seq, operation=operation, actor=actor)
     return entry
+
+
+@asynccontextmanager
+async def write_transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction that holds the append lock from its start, for a write command that must read the
+    store before deciding what to record (an import): nothing can be appended between its reads and its entry."""
+    async with translate(), pool.acquire() as conn, conn.transaction():
+        await conn.execute(q("ledger_lock"))
+        yield conn
+
+
+async def record_in(
+    conn: asyncpg.Connection, *, actor: str, operation: str, payload: dict[str, Any],
+    texts: Mapping[str, str] | None = None,
+) -> LedgerEntry:
+    """`record`, inside a transaction the caller holds (see `write_transaction`)."""
+    if texts:
+        await conn.execute(q("text_insert"), list(texts), list(texts.values()))
+    entry = await append(conn, actor=actor, operation=operation, payload=payload)
+    await projections.apply(conn, entry)
+    return entry  # the caller logs `ledger_appended` once its transaction has committed
 
 
 def entry_from_row(row: asyncpg.Record) -> LedgerEntry:

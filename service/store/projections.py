@@ -4,14 +4,17 @@ transaction, from the entry's payload alone (so replaying the ledger rebuilds th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 
 import asyncpg
 
+from service.domain import derived
 from service.domain.errors import Invalid
 from service.domain.feed import acts_of
 from service.domain.ledger import LedgerEntry
-from service.store import faults, unit_projections
+from service.store import faults, revisions, unit_projections
+from service.store.db import LATEST
 from service.store.queries import q
 
 
@@ -62,7 +65,60 @@ async def _checkpoint(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     """A signed checkpoint lives in the ledger alone."""
 
 
-_APPLY: dict[str, Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]] = {
+async def _revise_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    await revisions.close_act(conn, act_id=entry.payload["act"]["id"], seq=entry.seq)
+    await revisions.insert_act_row(conn, entry.payload["act"], entry.seq)
+
+
+async def _replace_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    p = entry.payload
+    await revisions.close_edition(conn, act_id=p["act_id"], valid_from=date.fromisoformat(p["valid_from"]),
+                                  seq=entry.seq)
+    await unit_projections.add_edition(conn, entry)
+
+
+async def _supersede_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    await revisions.close_relation(conn, relation_id=entry.payload["supersedes"], seq=entry.seq)
+    await _add_relation(conn, entry)
+
+
+Applier = Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]
+# The facts one `import_document` entry may carry, each applied as if it were an entry of its own.
+_IMPORT_FACTS: dict[str, Applier] = {
+    "create_act": _create_act,
+    "revise_act": _revise_act,
+    "add_edition": unit_projections.add_edition,
+    "replace_edition": _replace_edition,
+    "add_relation": _add_relation,
+    "supersede_relation": _supersede_relation,
+}
+
+
+async def _link_source(conn: asyncpg.Connection, seq: int, sha256: str, fact: dict[str, Any]) -> None:
+    lines = fact.get("lines") or {}
+    if "act" in fact:
+        await revisions.link_source(conn, fact="act", act_id=fact["act"]["id"], sha256=sha256, lines=lines, seq=seq)
+    elif "relation" in fact:
+        r = fact["relation"]
+        await revisions.link_source(conn, fact="relation", act_id=r["target_act"], relation_id=r["id"],
+                                    sha256=sha256, lines=lines, seq=seq)
+    else:
+        await revisions.link_source(conn, fact="edition", act_id=fact["act_id"], sha256=sha256, lines=lines,
+                                    valid_from=date.fromisoformat(fact["valid_from"]), seq=seq)
+
+
+async def _import_document(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    """The facts read from one source document, in order, each linked to the document."""
+    sha256 = entry.payload["source"]["sha256"]
+    facts = entry.payload["facts"]
+    for fact in facts:
+        if "derived_from" in fact:
+            fact = derived.expand(fact, facts[fact["derived_from"]["fact"]])
+        await _IMPORT_FACTS[fact["op"]](conn, replace(entry, operation=fact["op"], payload=fact))
+        await _link_source(conn, entry.seq, sha256, fact)
+
+
+_APPLY: dict[str, Applier] = {
     "create_act": _create_act,
     "add_edition": unit_projections.add_edition,
     "add_relation": _add_relation,
@@ -70,6 +126,7 @@ _APPLY: dict[str, Callable[[asyncpg.Connection, LedgerEntry], Awaitable[None]]] 
     "correct": _correct,
     "retract": _retract,
     "checkpoint": _checkpoint,
+    "import_document": _import_document,
 }
 
 
