@@ -126,6 +126,7 @@ def create_app(settings: Settings) -> Starlette:
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
         app.state.watcher = LedgerWatcher()
+        app.state.snapshot_slots = asyncio.Semaphore(feed.SNAPSHOTS_AT_ONCE)
         listener = LedgerListener(settings.database_url or "", app.state.watcher,
                                   connect_timeout_s=settings.connect_timeout_s)
         checkpoints: asyncio.Task[None] | None = None

@@ -4,7 +4,9 @@ a fresh database per test, and the service running on a real socket for HTTP tes
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -48,6 +50,7 @@ def shared_data(relative: str) -> Path:
     pytest.skip(message)
 # The services under test keep their data folder (the signing key they create) out of the checkout.
 TEST_DATA_DIR = tempfile.mkdtemp(prefix="lextime-test-data-")
+atexit.register(shutil.rmtree, TEST_DATA_DIR, ignore_errors=True)
 
 
 def with_database(dsn: str, name: str) -> str:

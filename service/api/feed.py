@@ -27,6 +27,7 @@ from service.store import feed as feed_store
 from service.store.snapshot import snapshot_lines
 
 MAX_WAIT_S = 30
+SNAPSHOTS_AT_ONCE = 2  # per process
 MAX_BATCH = 1000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OPERATION = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -162,17 +163,28 @@ async def texts_batch(request: Request) -> Response:
 
 async def snapshot(request: Request) -> Response:
     as_of = await read_as_of(request)
+    headers = read_headers(as_of)
+    if request.method == "HEAD":
+        return Response(media_type="application/x-ndjson", headers=headers)
+    slots: asyncio.Semaphore = request.app.state.snapshot_slots
+    if slots.locked():  # each snapshot holds a connection for its whole stream: a few at a time
+        raise Problem(503, "snapshot-busy", "other snapshots are being streamed: retry later, or follow the feed",
+                      headers={"Retry-After": "30"})
+    await slots.acquire()
     lines = snapshot_lines(request.app.state.pool, seq=as_of.seq, api_version=API_VERSION)
-    return StreamingResponse(_ndjson(lines), media_type="application/x-ndjson", headers=read_headers(as_of))
+    return StreamingResponse(_ndjson(lines, slots), media_type="application/x-ndjson", headers=headers)
 
 
-async def _ndjson(lines: AsyncIterator[dict[str, object]]) -> AsyncIterator[bytes]:
-    buffer = bytearray()
-    async for line in lines:
-        buffer += orjson.dumps(line)
-        buffer += b"\n"
-        if len(buffer) >= 256 * 1024:
+async def _ndjson(lines: AsyncIterator[dict[str, object]], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:
+    try:
+        buffer = bytearray()
+        async for line in lines:
+            buffer += orjson.dumps(line)
+            buffer += b"\n"
+            if len(buffer) >= 256 * 1024 or line.get("kind") == "snapshot":  # the header line at once
+                yield bytes(buffer)
+                buffer.clear()
+        if buffer:
             yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+    finally:
+        slots.release()

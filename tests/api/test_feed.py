@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+import pytest
 
+from service.api import feed as feed_api
 from service.domain.ledger import entry_hash
 from tests.conftest import Api
 
@@ -146,3 +149,25 @@ async def test_snapshot_shape(api: Api) -> None:
     pinned = await api.get("/v1/snapshot", params={"as_of": "2"})
     assert [orjson.loads(x)["kind"] for x in pinned.content.splitlines()].count("entry") == 2
     assert "immutable" in pinned.headers["Cache-Control"]
+
+
+async def test_snapshots_are_streamed_a_few_at_a_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    await record_some(api)
+    assert (await api.client.head("/v1/snapshot")).headers["X-Lextime-Seq"] == "4"
+    release = asyncio.Event()
+
+    async def held(pool: object, *, seq: int, api_version: str) -> AsyncIterator[dict[str, object]]:
+        yield {"kind": "snapshot", "seq": seq}
+        await release.wait()  # a slow reader: the stream stays open
+        yield {"kind": "end", "seq": seq}
+
+    monkeypatch.setattr(feed_api, "snapshot_lines", held)
+    async with api.client.stream("GET", "/v1/snapshot") as first, api.client.stream("GET", "/v1/snapshot") as second:
+        assert first.status_code == second.status_code == 200
+        third = await api.get("/v1/snapshot")
+        assert third.status_code == 503 and third.json()["type"] == "urn:lextime:problem:snapshot-busy"
+        assert third.headers["Retry-After"] == "30"
+        release.set()
+        assert (await first.aread()).count(b"\n") == (await second.aread()).count(b"\n") == 2
+    monkeypatch.undo()
+    assert (await api.get("/v1/snapshot")).status_code == 200  # the slots are free again
