@@ -10,13 +10,13 @@ from service.domain.errors import Invalid
 
 # Jurisdictions whose "today" Lextime knows; Kazakhstan's is Asia/Almaty (UTC+5 since 2024-03-01).
 JURISDICTION_ZONES: dict[str, str] = {"kz": "Asia/Almaty"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only; used with fullmatch
 ONE_DAY = timedelta(days=1)
 
 
 def parse_date(value: str, *, field: str = "date") -> date:
     """A strict YYYY-MM-DD calendar date, or Invalid naming the field."""
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise Invalid(f"{field} must be a date in the form YYYY-MM-DD, got {value!r}", field=field)
     try:
         return date.fromisoformat(value)
@@ -40,7 +40,8 @@ def today_in(jurisdiction: str, *, now: datetime | None = None) -> date:
 
 
 def day_before(day: date) -> date:
-    return day - ONE_DAY
+    """The day before; 0001-01-01 (which the API accepts) has none and stays itself rather than overflow."""
+    return day - ONE_DAY if day > date.min else day
 
 
 def iso(day: date | None) -> str | None:

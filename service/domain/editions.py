@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from service.domain.dates import ONE_DAY
+from service.domain.dates import ONE_DAY, day_before
 from service.domain.model import Edition
 
 
@@ -23,7 +23,8 @@ def edition_periods(editions: Sequence[Edition], *, ends: date | None = None) ->
     periods = []
     for i, edition in enumerate(ordered):
         nxt = ordered[i + 1].valid_from - ONE_DAY if i + 1 < len(ordered) else None
-        last = ends - ONE_DAY if ends is not None and ends > edition.valid_from else None
+        # Never past the act's end, even for an edition recorded as starting on or after it (no days).
+        last = day_before(ends) if ends is not None else None
         candidates = [d for d in (nxt, last) if d is not None]
         periods.append(EditionPeriod(edition, min(candidates, default=None)))
     return periods

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from service.domain.dates import ONE_DAY
+from service.domain.dates import day_before
 from service.domain.model import Act, Relation
 from service.domain.status import Boundary, Reason, StatusCode, StatusFacts, Suspension, Termination
 
@@ -33,9 +33,9 @@ def _latest_commencement(act: Act, relations: Iterable[Relation]) -> date | None
         if r.type == "amends" and r.effective_date is not None:
             implied.append(r.effective_date)
         elif r.type == "repeals" and r.on_whole_act and r.effective_date is not None:
-            implied.append(r.effective_date - ONE_DAY)
+            implied.append(day_before(r.effective_date))
     if act.expires_on is not None:
-        implied.append(act.expires_on - ONE_DAY)
+        implied.append(day_before(act.expires_on))
     return min(implied, default=None)
 
 

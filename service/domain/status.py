@@ -4,7 +4,9 @@ Dates are calendar days. A commencement on C means in force from the start of C;
 effective E means in force up to and including E−1 and repealed from E. Where a date the answer depends
 on is unknown, the facts give a window: the answer presumes the act valid (in force from the earliest
 possible commencement, still in force until the latest possible termination) and says `certain: False`
-with that window.
+with that window. A termination with neither end of its window known ("not yet appointed") is presumed
+not to have taken effect. Once the act has certainly ended, the answer is still uncertain when a
+termination of another kind (a repeal before an expiry, say) may have taken effect first.
 """
 
 from __future__ import annotations
@@ -130,20 +132,36 @@ def _uncertain_window(facts: StatusFacts, day: date) -> Window | None:
         return c.window()
     for t in facts.terminations:
         b = t.boundary
-        if not b.certain and b.earliest is not None and b.earliest <= day and (b.latest is None or day < b.latest):
+        if b.earliest is None and b.latest is None:
+            continue  # not yet appointed: presumed not to have taken effect
+        if not b.certain and (b.earliest is None or b.earliest <= day) and (b.latest is None or day < b.latest):
+            return b.window()
+    return None
+
+
+def _rival_window(facts: StatusFacts, end: Termination) -> Window | None:
+    """The window of a termination of another kind that may have taken effect before `end` did, if any."""
+    for t in facts.terminations:
+        b = t.boundary
+        if t.code == end.code or (b.earliest is None and b.latest is None):
+            continue
+        if end.boundary.latest is not None and (b.earliest is None or b.earliest < end.boundary.latest):
             return b.window()
     return None
 
 
 def _raw_status(facts: StatusFacts, day: date) -> _Raw:
-    window = _uncertain_window(facts, day)
-    certain = window is None
+    # A termination that has taken effect decides, even before the commencement: an act repealed before
+    # it was to enter into force is repealed from the repeal's date, not "not yet in force".
+    end = _presumed_termination(facts)
+    if end is not None and end.boundary.latest is not None and day >= end.boundary.latest:
+        rival = _rival_window(facts, end)
+        return _Raw(end.code, end.boundary.reason, rival is None, rival)
     start = facts.commencement.earliest
     if start is not None and day < start:
         return _Raw(StatusCode.NOT_YET_IN_FORCE, facts.commencement.reason, True, None)
-    end = _presumed_termination(facts)
-    if end is not None and end.boundary.latest is not None and day >= end.boundary.latest:
-        return _Raw(end.code, end.boundary.reason, True, None)
+    window = _uncertain_window(facts, day)
+    certain = window is None
     for s in facts.suspensions:
         if s.starts <= day and (s.ends is None or day < s.ends):
             return _Raw(StatusCode.SUSPENDED, s.reason, certain, window)

@@ -19,7 +19,7 @@ UNIT_KINDS = (
 
 
 def check_eid(value: str, *, field: str) -> str:
-    if len(value) > 300 or not EID.match(value):
+    if len(value) > 300 or not EID.fullmatch(value):  # fullmatch: `$` would let a final newline through
         raise Invalid(f"{field} {value!r} is not an AKN-style id such as 'chp_4__point_14-1'", field=field)
     return value
 

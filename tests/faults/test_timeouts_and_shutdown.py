@@ -45,7 +45,7 @@ async def test_a_slow_query_is_cut_by_the_statement_timeout(api: Api, owner: asy
                 assert r.status_code == 503, r.text
                 assert r.json()["type"] == "urn:lextime:problem:database-timeout"
                 assert r.headers["Retry-After"].isdigit()
-                assert elapsed < 3.0, f"answered after {elapsed:.1f} s with a 0.3 s statement timeout"
+                assert elapsed < 10.0, f"answered after {elapsed:.1f} s with a 0.3 s statement timeout"
                 # Cut, not left running: no query of the service is waiting any more.
                 assert not await _waiting_on_lock(owner)
             assert (await client.get(f"/v1/acts/{act_id}")).status_code == 200
