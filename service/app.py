@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import asyncpg
 import structlog
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -109,6 +110,15 @@ async def _http(request: Request, exc: Exception) -> Response:
     return problem_response(Problem(exc.status_code, slug, detail, headers=exc.headers), instance=request.url.path)
 
 
+async def _close_pool(pool: asyncpg.Pool, settings: Settings) -> None:
+    """Close the pool gracefully, or, when the database does not answer (a dead network), drop it."""
+    try:
+        await asyncio.wait_for(pool.close(), settings.connect_timeout_s + settings.statement_timeout_ms / 1000)
+    except TimeoutError:
+        pool.terminate()
+        log.warning("pool_terminated", reason="the database did not answer the pool's close in time")
+
+
 def create_limiter(settings: Settings, clock: Callable[[], float] = time.monotonic) -> RateLimiter:
     return RateLimiter({"write": Rate(settings.write_rate_per_minute, settings.rate_burst),
                         "expensive": Rate(settings.expensive_rate_per_minute, settings.rate_burst)}, clock=clock)
@@ -144,7 +154,7 @@ def create_app(settings: Settings) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await checkpoints
             await listener.close()
-            await app.state.pool.close()
+            await _close_pool(app.state.pool, settings)
             log.info("service_stopped")
 
     app = Starlette(

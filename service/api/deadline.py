@@ -5,7 +5,7 @@ at the deadline the caller answers at once while the cancelled task finishes its
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -16,7 +16,7 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
         task.exception()  # retrieved, so that asyncio does not report it as never retrieved
 
 
-async def within(seconds: float, work: Coroutine[Any, Any, T]) -> T:
+async def within(seconds: float, work: Awaitable[T]) -> T:
     """The result of `work`, or TimeoutError after `seconds` (the work is then cancelled, not awaited)."""
     task = asyncio.ensure_future(work)
     try:

@@ -162,3 +162,24 @@ async def test_database_unreachable_answers_within_the_timeout(embedded: Embedde
         assert len(rows) <= 1
     finally:
         await conn.close()
+
+
+async def test_shutdown_while_the_database_is_unreachable_does_not_hang(embedded: Embedded) -> None:
+    proxy = Proxy(lambda: asyncio.open_unix_connection(embedded.socket_path()))
+    await proxy.start()
+    server, task, base = await start_server(f"postgresql://postgres@127.0.0.1:{proxy.port}/postgres", **ENV)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            proxy.cut()
+            r, elapsed = await _timed(client.get("/v1/acts"))
+            _assert_unavailable(r, elapsed, {"request-timeout", "database-unavailable", "database-timeout"})
+        started = time.monotonic()
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+        # The pool's close is bounded (connect + statement timeouts), then the pool is dropped.
+        assert time.monotonic() - started < CONNECT_TIMEOUT_S + 5.0 + 3.0
+        assert server.config.app.state.pool.is_closing()
+    finally:
+        server.should_exit = True
+        await proxy.close()
