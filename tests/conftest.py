@@ -134,7 +134,9 @@ class Api:
 
 
 async def start_server(dsn: str, **env: str) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    settings = Settings.from_env({"DATABASE_URL": dsn, "LEXTIME_DATA_DIR": TEST_DATA_DIR, **env})
+    # Rate limits are off unless a test sets them (tests/api/test_limits.py does): functional tests read a lot.
+    unlimited = {"LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0"}
+    settings = Settings.from_env({"DATABASE_URL": dsn, "LEXTIME_DATA_DIR": TEST_DATA_DIR, **unlimited, **env})
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None, access_log=False,
                             lifespan="on", loop="none")
     server = uvicorn.Server(config)

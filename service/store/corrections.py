@@ -47,7 +47,7 @@ async def _restore(conn: asyncpg.Connection, act_id: str, lang: str, day: date, 
     await conn.execute(q("unit_versions_restore"), act_id, lang, day, seq, list(versions), *cols)
 
 
-async def _remove_edition(conn: asyncpg.Connection, act_id: str, day: date, seq: int) -> None:
+async def remove_edition(conn: asyncpg.Connection, act_id: str, day: date, seq: int) -> None:
     """Close the edition from `day` and its expressions, leaving every later edition's wording as it was.
 
     Unit versions are stored as changes: the later editions' wording may rest on versions recorded on
@@ -78,7 +78,7 @@ async def _supersede(conn: asyncpg.Connection, target: dict[str, Any], seq: int)
     elif kind == "edition":
         day = date.fromisoformat(target["valid_from"])
         _expect(await conn.fetchval(q("edition_supersede"), target["act_id"], day, seq), target, "edition")
-        await _remove_edition(conn, target["act_id"], day, seq)
+        await remove_edition(conn, target["act_id"], day, seq)
     else:
         raise NotFound(f"a correction cannot target a {kind!r}")
 

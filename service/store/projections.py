@@ -71,9 +71,14 @@ async def _revise_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
 
 
 async def _replace_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    """An edition recorded again: the old one closed the way a correction closes it (later editions keep
+    their wording, structures included), then the new one written through the unit history engine."""
+    from service.store.corrections import remove_edition
+
     p = entry.payload
-    await revisions.close_edition(conn, act_id=p["act_id"], valid_from=date.fromisoformat(p["valid_from"]),
-                                  seq=entry.seq)
+    day = date.fromisoformat(p["valid_from"])
+    await conn.execute(q("edition_close"), p["act_id"], day, entry.seq)
+    await remove_edition(conn, p["act_id"], day, entry.seq)
     await unit_projections.add_edition(conn, entry)
 
 

@@ -38,7 +38,7 @@ async def insert_act_row(conn: asyncpg.Connection, act: dict[str, Any], seq: int
 
 async def close_edition(conn: asyncpg.Connection, *, act_id: str, valid_from: date, seq: int) -> None:
     """The edition starting on `valid_from`, its structures and unit versions, superseded."""
-    for name in ("edition_close", "structures_close", "unit_versions_close"):
+    for name in ("edition_close", "structures_close", "unit_versions_close_day"):
         await conn.execute(q(name), act_id, valid_from, seq)
 
 

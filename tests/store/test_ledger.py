@@ -121,9 +121,11 @@ async def test_a_fact_may_be_superseded_once_by_a_later_entry_only(owner: asyncp
         await record(pool, actor="t", operation="create_act", payload=_payload(4, 1))
         await record(pool, actor="t", operation="create_act", payload=_payload(4, 2))
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
-            await pool.execute("UPDATE acts SET superseded_seq = 1 WHERE recorded_seq = 1")  # not later
+            await pool.execute("UPDATE acts SET superseded_seq = 1 WHERE recorded_seq = 2")  # by an earlier entry
         await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 1")
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 1")  # only once
+        # Replaced within the entry that recorded it: a row no read at any seq ever saw.
+        await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 2")
     finally:
         await pool.close()
