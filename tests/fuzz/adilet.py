@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="lextime-adilet-fuzz-") as work:
         counts_file = Path(work) / "counts.json"
-        code = subprocess.run([sys.executable, "-m", "tests.fuzz.adilet", *raw, "--counts-file", str(counts_file)],
-                              cwd=Path.cwd(), check=False).returncode
+        corpus = [] if args.corpus else ["--corpus", str(Path(work) / "corpus")]  # a corpus of the run's own
+        code = subprocess.run([sys.executable, "-m", "tests.fuzz.adilet", *raw, *corpus, "--counts-file",
+                               str(counts_file)], cwd=Path.cwd(), check=False).returncode
         print(_summary(code, counts_file), file=sys.stderr)
     return code
 
@@ -116,7 +117,7 @@ def _fuzz(args: argparse.Namespace, libfuzzer: list[str]) -> None:
 
     replay = [a for a in libfuzzer if not a.startswith("-")]
     if not replay:
-        corpus = args.corpus or Path(tempfile.mkdtemp(prefix="lextime-adilet-corpus-"))
+        corpus: Path = args.corpus
         corpus.mkdir(parents=True, exist_ok=True)
         for i, seed in enumerate(seeds()):
             (corpus / f"seed-{i}").write_bytes(seed)
