@@ -10,6 +10,8 @@ from starlette.responses import Response
 
 from service import commands
 from service.api.acts import load_act
+from service.api.params import read_as_of
+from service.api.reads import read_response
 from service.api.answers import act_state
 from service.api.auth import require_key
 from service.api.params import ACT_ID, Fields, invalid, language, read_json
@@ -20,7 +22,6 @@ from service.domain.model import BASES
 from service.domain.texts import normalise_text
 from service.domain.units import UNIT_KINDS, check_eid
 from service.store import units as units_store
-from service.store.db import LATEST
 
 _FIELDS = {"amending_act", "amending_unit", "effective_date", "effective_window", "effective_rule", "basis", "note",
            "operations"}
@@ -163,6 +164,7 @@ async def create_amendment(request: Request) -> Response:
 
 
 async def list_amendments(request: Request) -> Response:
-    act = await load_act(request)
-    items = await units_store.amendments_of_act(request.app.state.pool, act_id=act.id, as_of=LATEST)
-    return json_response({"act": act.id, "items": [amendment_json(a) for a in items]})
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    items = await units_store.amendments_of_act(request.app.state.pool, act_id=act.id, as_of=as_of.seq)
+    return read_response(as_of, {"act": act.id, "items": [amendment_json(a) for a in items]})

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
+from service.api.params import read_as_of
+from service.api.reads import read_response
 from service.api.answers import act_state, choose_language
 from service.api.compare_html import compare_page
 from service.api.params import invalid, language, query_date
@@ -21,7 +23,6 @@ from service.domain.worddiff import word_diff
 from service.store import acts as acts_store
 from service.store import history
 from service.store import units as units_store
-from service.store.db import LATEST
 
 UNKNOWN_BEFORE = "the wording on the first day is not known (the source does not give it)"
 UNKNOWN_AFTER = "the wording on the second day is not known (the source does not give it)"
@@ -92,18 +93,18 @@ def comparison_json(c: Comparison) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-async def _compare(request: Request, act_id: str, lang: str, first: date, second: date) -> Comparison:
+async def _compare(request: Request, act_id: str, lang: str, first: date, second: date, as_of: int) -> Comparison:
     pool = request.app.state.pool
-    before = await history.state_of(pool, act_id=act_id, lang=lang, day=first, as_of=LATEST) or ExpressionState()
-    after = await history.state_of(pool, act_id=act_id, lang=lang, day=second, as_of=LATEST) or ExpressionState()
+    before = await history.state_of(pool, act_id=act_id, lang=lang, day=first, as_of=as_of) or ExpressionState()
+    after = await history.state_of(pool, act_id=act_id, lang=lang, day=second, as_of=as_of) or ExpressionState()
     changes = diff_states(before, after)
     rows, structures = await units_store.rows_between(pool, act_id=act_id, lang=lang, after=first, upto=second,
-                                                      as_of=LATEST)
+                                                      as_of=as_of)
     makers: dict[str, list[tuple[date, UnitVersion]]] = {}
     for d, wid, v in rows:
         makers.setdefault(wid, []).append((d, v))
     removed_by: dict[str, list[tuple[date, UnitVersion]]] = {}
-    editions = {e.valid_from: e for e in await units_store.edition_origins(pool, act_id=act_id, as_of=LATEST)}
+    editions = {e.valid_from: e for e in await units_store.edition_origins(pool, act_id=act_id, as_of=as_of)}
     for ch in changes:
         if ch.after is None and ch.before is not None:
             day = next((d for d, wids in structures if ch.wid not in wids), None)
@@ -116,7 +117,8 @@ async def _compare(request: Request, act_id: str, lang: str, first: date, second
 
 
 async def compare(request: Request) -> Response:
-    act = await load_act(request)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
     first, second = _required_day(request, "from"), _required_day(request, "to")
     if second < first:
         raise invalid("to must not be before from", name="to")
@@ -124,9 +126,9 @@ async def compare(request: Request) -> Response:
     if fmt not in ("json", "html"):
         raise invalid("format must be json or html", name="format")
     raw_lang = request.query_params.get("lang")
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    c = await _compare(request, act.id, lang, first, second)
+    c = await _compare(request, act.id, lang, first, second, as_of.seq)
     found = comparison_json(c)
     body = {
         "act": act.id, "lang": lang, "from": first.isoformat(), "to": second.isoformat(),
@@ -139,6 +141,6 @@ async def compare(request: Request) -> Response:
         names = {}
         for maker in {m["act"] for k in ("added", "repealed", "changed", "renumbered") for x in found[k]
                       for m in x["by"] if m["act"]}:
-            names[maker] = await acts_store.get_act(request.app.state.pool, act_id=maker, as_of=LATEST)
+            names[maker] = await acts_store.get_act(request.app.state.pool, act_id=maker, as_of=as_of.seq)
         return Response(compare_page(act, body, names), media_type="text/html; charset=utf-8")
-    return json_response(body)
+    return read_response(as_of, body)

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
+from service.api.params import read_as_of
+from service.api.reads import read_response
 from service.api.answers import act_state, choose_language
 from service.api.params import language
 from service.api.render import json_response
@@ -22,7 +24,6 @@ from service.domain.expressions import changes_by_day
 from service.domain.model import Relation
 from service.domain.status import LABELS, StatusCode, status_periods
 from service.store import units as units_store
-from service.store.db import LATEST
 
 _ORDER = {"status": 0, "edition": 1, "amendment": 2, "unit": 3, "unit_status": 4}
 _UNIT_STATUS = {"suspends": StatusCode.SUSPENDED, "resumes": StatusCode.IN_FORCE, "commences": StatusCode.IN_FORCE}
@@ -54,8 +55,9 @@ def _unit_status_events(relations: list[Relation], act_id: str) -> tuple[list[tu
 
 async def timeline(request: Request) -> Response:
     pool = request.app.state.pool
-    act = await load_act(request)
-    state = await act_state(pool, act, as_of=LATEST)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    state = await act_state(pool, act, as_of=as_of.seq)
     raw_lang = request.query_params.get("lang")
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
     points: dict[date, list[dict[str, Any]]] = defaultdict(list)
@@ -63,18 +65,18 @@ async def timeline(request: Request) -> Response:
         if p.since is not None:
             points[p.since].append({"type": "status", "status": p.code.value, "label": LABELS[p.code],
                                     "reason": reason_json(p.reason)})
-    for e in await units_store.edition_origins(pool, act_id=act.id, as_of=LATEST):
+    for e in await units_store.edition_origins(pool, act_id=act.id, as_of=as_of.seq):
         points[e.valid_from].append({"type": "edition", "origin": e.origin, "source_acts": list(e.source_acts),
                                      "amendments": list(e.amendments), "note": e.note,
                                      "text_completeness": e.text_completeness})
     undated: list[dict[str, Any]] = []
-    for a in await units_store.amendments_of_act(pool, act_id=act.id, as_of=LATEST):
+    for a in await units_store.amendments_of_act(pool, act_id=act.id, as_of=as_of.seq):
         event = {"type": "amendment", "amendment": amendment_json(a)}
         if a.effective_date is None:
             undated.append(event)
         else:
             points[a.effective_date].append(event)
-    rows, structures = await units_store.language_history(pool, act_id=act.id, lang=lang, as_of=LATEST)
+    rows, structures = await units_store.language_history(pool, act_id=act.id, lang=lang, as_of=as_of.seq)
     for day, changes in changes_by_day(rows, structures):
         for ch in changes:
             v = ch.after or ch.before
@@ -85,7 +87,7 @@ async def timeline(request: Request) -> Response:
     for day, event in dated:
         points[day].append(event)
     undated.extend(pending)
-    return json_response({
+    return read_response(as_of, {
         "act": act.id, "lang": lang,
         "points": [{"date": day.isoformat(), "events": sorted(points[day], key=lambda e: _ORDER[e["type"]])}
                    for day in sorted(points)],

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
+from service.api.params import read_as_of
+from service.api.reads import read_response
 from service.api.answers import ActState, act_state, choose_language
 from service.api.params import language, query_date
 from service.api.render import edition_json, json_response, status_json
@@ -31,7 +33,6 @@ from service.api.unit_answers import (
     relation_wid,
     wid_of,
 )
-from service.domain.dates import today_in
 from service.domain.editions import edition_in_force
 from service.domain.errors import UnitNotFound
 from service.domain.expressions import ExpressionState, depth_and_parent
@@ -42,7 +43,6 @@ from service.domain.units import EID
 from service.errors import Problem
 from service.store import history
 from service.store import units as units_store
-from service.store.db import LATEST
 from service.store.units import UnitRows
 
 
@@ -83,12 +83,12 @@ class UnitView:
         return self.facts.eid
 
 
-async def _view(request: Request, day: date, lang: str | None) -> UnitView:
+async def _view(request: Request, day: date, lang: str | None, as_of: int) -> UnitView:
     pool = request.app.state.pool
-    act = await load_act(request)
-    state = await act_state(pool, act, as_of=LATEST)
-    wid = await wid_of(pool, act.id, _ref(request), day, as_of=LATEST)
-    rows = await units_store.unit_rows(pool, act_id=act.id, wid=wid, as_of=LATEST)
+    act = await load_act(request, as_of)
+    state = await act_state(pool, act, as_of=as_of)
+    wid = await wid_of(pool, act.id, _ref(request), day, as_of=as_of)
+    rows = await units_store.unit_rows(pool, act_id=act.id, wid=wid, as_of=as_of)
     langs = [x for x in dict.fromkeys([*act.languages, *sorted(rows.rows)]) if x in rows.rows]
     if not langs:
         raise UnitNotFound(f"the act has no unit {wid}", unit=wid)
@@ -103,7 +103,7 @@ async def _view(request: Request, day: date, lang: str | None) -> UnitView:
     prefixes = ancestor_eids(eid)
     named = {r.target_unit for r in unit_relations if r.target_wid is None and r.target_unit is not None}
     found = (await units_store.units_with_eids_at(pool, act_id=act.id, eids=sorted({*prefixes, *named}), day=day,
-                                                  as_of=LATEST)).get(own, {})
+                                                  as_of=as_of)).get(own, {})
     within = {wid} | {found[p] for p in prefixes if p in found}
     relations = [r for r in unit_relations if relation_wid(r, found) in within]
     reasons = Reasons(act, state.relations, state.editions, state.facts.commencement.reason)
@@ -128,12 +128,13 @@ def _agreement(view: UnitView, day: date) -> tuple[bool, str | None]:
 
 async def get_unit(request: Request) -> Response:
     lang = _lang(request)
-    act = await load_act(request)
-    day = query_date(request) or today_in(act.jurisdiction)
-    view = await _view(request, day, lang)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    day = query_date(request) or as_of.today(act.jurisdiction)
+    view = await _view(request, day, lang, as_of.seq)
     status = unit_status_at(view.facts, day, view.state.facts)
     agree, disagreement = _agreement(view, day)
-    return json_response({
+    return read_response(as_of, {
         "act": view.state.act.id, "date": day.isoformat(), "wId": view.wid, "eId": view.eid_on(day),
         "status": unit_status_json(status),
         "expressions": {x: unit_in_force_json(version_at(view.periods[x], day), view.rows.texts) for x in view.langs},
@@ -148,12 +149,13 @@ def _names(op: Any, wid: str) -> bool:
 
 async def get_versions(request: Request) -> Response:
     lang = _lang(request)
-    act = await load_act(request)
-    day = query_date(request) or today_in(act.jurisdiction)
-    view = await _view(request, day, lang)
-    pending = [a for a in await units_store.amendments_of_act(request.app.state.pool, act_id=act.id, as_of=LATEST)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    day = query_date(request) or as_of.today(act.jurisdiction)
+    view = await _view(request, day, lang, as_of.seq)
+    pending = [a for a in await units_store.amendments_of_act(request.app.state.pool, act_id=act.id, as_of=as_of.seq)
                if a.prospective and any(_names(op, view.wid) for op in a.operations)]
-    return json_response({
+    return read_response(as_of, {
         "act": act.id, "wId": view.wid, "eId": view.eid_on(day),
         "languages": {x: [version_period_json(p, view.rows.texts) for p in view.periods[x]] for x in view.langs},
         "status_periods": [unit_period_json(p) for p in unit_periods(view.facts, view.state.facts)],
@@ -190,18 +192,19 @@ def structure_agreement(structures: dict[str, tuple[str, ...]], langs: list[str]
 
 async def get_toc(request: Request) -> Response:
     pool = request.app.state.pool
-    act = await load_act(request)
-    state = await act_state(pool, act, as_of=LATEST)
-    day = query_date(request) or today_in(act.jurisdiction)
+    as_of = await read_as_of(request)
+    act = await load_act(request, as_of.seq)
+    state = await act_state(pool, act, as_of=as_of.seq)
+    day = query_date(request) or as_of.today(act.jurisdiction)
     lang = choose_language(state, _lang(request))
     status = state.status(day)
     edition = edition_in_force(state.editions, day) if in_force_on(status) else None
-    own = (await history.state_of(pool, act_id=act.id, lang=lang, day=day, as_of=LATEST)
+    own = (await history.state_of(pool, act_id=act.id, lang=lang, day=day, as_of=as_of.seq)
            if edition is not None and lang in edition.languages else None)
-    structures = await history.structures_at(pool, act_id=act.id, day=day, as_of=LATEST) if edition else {}
+    structures = await history.structures_at(pool, act_id=act.id, day=day, as_of=as_of.seq) if edition else {}
     pending = {p.wid: p.code for p in status.units}
     only_in = structure_agreement(structures, list(edition.languages)) if edition is not None else {}
-    return json_response({
+    return read_response(as_of, {
         "act": act.id, "date": day.isoformat(), "lang": lang, "status": status_json(status),
         "edition": edition_json(state.period_of(edition)) if edition is not None else None,
         "items": _toc_items(own, status.code, pending) if own is not None else [],
