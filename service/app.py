@@ -165,7 +165,7 @@ def create_app(settings: Settings) -> Starlette:
         },
     )
     app.state.settings = settings
-    app.add_middleware(ConditionalGet)
+    app.add_middleware(ConditionalGet, private=settings.private_reads)
     app.state.limiter = create_limiter(settings)
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()

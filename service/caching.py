@@ -27,8 +27,12 @@ def none_match(header: str | None, etag: str) -> bool:
 
 
 class ConditionalGet:
-    def __init__(self, app: ASGIApp) -> None:
+    """Strong ETags and 304s on complete GET answers. With private reads, no answer may be kept by a
+    shared cache: `Cache-Control: public` becomes `private`."""
+
+    def __init__(self, app: ASGIApp, *, private: bool = False) -> None:
         self.app = app
+        self.private = private
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -51,6 +55,8 @@ class ConditionalGet:
                 await send(message)
                 return
             headers = MutableHeaders(raw=list(held["headers"]))
+            if self.private and headers.get("cache-control", "").startswith("public"):
+                headers["Cache-Control"] = "private" + headers["cache-control"][len("public"):]
             etag = headers.get("etag") or etag_of(message.get("body", b""))
             headers["ETag"] = etag
             if none_match(asked, etag):

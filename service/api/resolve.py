@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.params import invalid, query_string
+from service.api.params import read_as_of
+from service.api.reads import read_response
 from service.api.render import act_json, json_response
 from service.domain.adilet import Citation, parse_citation
 from service.domain.adilet.text import KAZAKH_LETTERS
@@ -44,10 +46,11 @@ async def resolve_citation(request: Request) -> Response:
         raise Problem(400, "not-a-citation", f"{text[:200]!r} does not name an act: a citation gives the act's type "
                       "and its date or number, e.g. 'Указ Президента РК от 15.09.2022 № 1014'",
                       invalid_params=[{"name": "citation", "reason": "not a citation of an act"}])
-    matches = await matching_acts(request.app.state.pool, _wanted(citation))
+    as_of = await read_as_of(request)
+    matches = await matching_acts(request.app.state.pool, _wanted(citation), as_of=as_of.seq)
     if not matches:
         raise Problem(404, "no-matching-act", "no recorded act fits the citation", citation=citation_json(citation))
-    return json_response({
+    return read_response(as_of, {
         "citation": citation_json(citation),
         "act": act_json(matches[0]) if len(matches) == 1 else None,
         "candidates": [act_json(a) for a in matches],

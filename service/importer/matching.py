@@ -51,12 +51,12 @@ def compatible(wanted: Wanted, act: Act) -> bool:
     return all(same_title(t, titles[lang]) for lang, t in wanted.titles if lang in titles)
 
 
-async def _candidates(conn: asyncpg.Connection | asyncpg.Pool, wanted: Wanted) -> list[Act]:
+async def _candidates(conn: asyncpg.Connection | asyncpg.Pool, wanted: Wanted, as_of: int = LATEST) -> list[Act]:
     found: list[Act] = []
     after = ""
     while True:
         page = await acts_store.list_acts(
-            conn, as_of=LATEST, after=after, type=wanted.act_type,
+            conn, as_of=as_of, after=after, type=wanted.act_type,
             number=wanted.number if wanted.adopted_on is None else None, adopted=wanted.adopted_on,
             title_pattern=None, external_id=None, limit=_PAGE)
         found += page
@@ -65,11 +65,11 @@ async def _candidates(conn: asyncpg.Connection | asyncpg.Pool, wanted: Wanted) -
         after = page[-1].id
 
 
-async def matching_acts(conn: asyncpg.Connection | asyncpg.Pool, wanted: Wanted) -> list[Act]:
+async def matching_acts(conn: asyncpg.Connection | asyncpg.Pool, wanted: Wanted, *, as_of: int = LATEST) -> list[Act]:
     """The recorded acts the citation may name, best first: with the same number, then without one."""
     if wanted.adopted_on is None and not wanted.number:
         return []
-    acts = [a for a in await _candidates(conn, wanted) if _fits(wanted, a)]
+    acts = [a for a in await _candidates(conn, wanted, as_of) if _fits(wanted, a)]
     exact = [a for a in acts if wanted.number and a.number and same_number(wanted.number, a.number)]
     return exact or acts
 

@@ -39,3 +39,22 @@ async def test_unit_reads_at_a_past_as_of_are_unchanged_by_a_later_amendment(api
         assert body.pop("as_of") == str(seq)
         assert body == before[path].json(), path
         assert "immutable" in then.headers["cache-control"]
+
+
+async def test_private_reads_are_never_marked_public(api: Api) -> None:
+    from tests.conftest import start_server
+
+    act = (await api.post("/v1/acts", ACT)).json()["id"]
+    server, task, base = await start_server(api.dsn, LEXTIME_PRIVATE_READS="true")
+    try:
+        import httpx
+
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            r = await client.get(f"/v1/acts/{act}", params={"as_of": "1"}, headers=api.auth)
+            assert r.status_code == 200, r.text
+            assert r.headers["cache-control"].startswith("private") and "public" not in r.headers["cache-control"]
+    finally:
+        server.should_exit = True
+        await task
+    r = await api.get(f"/v1/acts/{act}", params={"as_of": "1"})
+    assert r.headers["cache-control"].startswith("public")
