@@ -29,20 +29,30 @@ def invalid(detail: str, *, name: str | None = None, slug: str = "invalid-reques
     return Problem(400, slug, detail, invalid_params=params)
 
 
-async def read_json(request: Request) -> Any:
-    """The request body as JSON: refused when too large (413), not JSON (400) or nested too deep."""
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body, refused (413) past the configured limit (declared or streamed)."""
     limit: int = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+        raise _too_large(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+            raise _too_large(limit)
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON: refused when too large (413), not JSON (400) or nested too deep."""
+    body = await read_body(request)
     try:
-        value = orjson.loads(b"".join(chunks))
+        value = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, "malformed-json", f"the request body is not valid JSON: {exc}") from None
     _check_shape(value, 0)
