@@ -96,12 +96,12 @@ async def amend_units(pool: asyncpg.Pool, *, actor: str, request: AmendmentReque
 # -- corrections and retractions ---------------------------------------------------------------------
 
 
-class EditionNotFound(NotFound):
-    slug = "edition-not-found"
+class EditionNotFound(NotFound, slug="edition-not-found"):
+    pass
 
 
-class StillReferenced(Conflict):
-    slug = "still-referenced"
+class StillReferenced(Conflict, slug="still-referenced"):
+    pass
 
 
 Replacement = Act | Relation | NewEdition
