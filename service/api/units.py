@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
-from service.api.params import AsOf, read_as_of
-from service.api.reads import read_response
 from service.api.answers import ActState, act_state, choose_language
-from service.api.params import language, query_date
-from service.api.render import edition_json, json_response, status_json
+from service.api.params import AsOf, language, query_date, read_as_of
+from service.api.reads import read_response
+from service.api.render import edition_json, status_json
 from service.api.render_units import (
     amendment_json,
     op_json,

@@ -16,9 +16,9 @@ from service.domain.errors import (
     Invalid,
     InvalidOperation,
     NotFound,
-    Unprocessable,
     UnitNotFound,
     UnitNotInForce,
+    Unprocessable,
 )
 from service.errors import from_domain, problem_response
 from service.importer.plan import AmbiguousAct, UnidentifiedAct
