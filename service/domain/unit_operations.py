@@ -44,6 +44,11 @@ class Flags:
         return out
 
 
+def on_day(day: date | None) -> str:
+    """The day an operation applies on, as an error names it (no day: a prospective amendment's latest text)."""
+    return f"on {day.isoformat()}" if day is not None else "in the latest text"
+
+
 def _in_text(states: States, wid: str) -> list[str]:
     """The languages in which the unit is in the text (present and not repealed)."""
     return [lang for lang, s in states.items() if (u := s.get(wid)) is not None and u.in_text]
@@ -54,18 +59,16 @@ def require_in_text(states: States, wid: str, eid: str, day: date | None) -> lis
     langs = _in_text(states, wid)
     if langs:
         return langs
-    on = f"on {day.isoformat()}" if day is not None else "in the latest text"
     if any(s.get(wid) is not None for s in states.values()):
-        raise UnitNotInForce(f"unit {eid} is repealed {on}", unit=eid)
-    raise UnitNotInForce(f"the act has no unit {eid} in force {on}", unit=eid)
+        raise UnitNotInForce(f"unit {eid} is repealed {on_day(day)}", unit=eid)
+    raise UnitNotInForce(f"the act has no unit {eid} in force {on_day(day)}", unit=eid)
 
 
 def _known_languages(op: Replace | Insert, states: States, context: States, day: date | None) -> None:
     """Words in a language the act has no text in cannot be placed anywhere: refused, not dropped."""
     unknown = sorted(set(op.texts) - set(states) - set(context))
     if unknown:
-        on = f"on {day.isoformat()}" if day is not None else "in the latest text"
-        raise InvalidOperation(f"{op.eid}: the act has no text in {', '.join(unknown)} {on}; record an edition "
+        raise InvalidOperation(f"{op.eid}: the act has no text in {', '.join(unknown)} {on_day(day)}; record an edition "
                                "in that language first", unit=op.eid)
 
 
@@ -176,8 +179,7 @@ def _insert(states: dict[str, ExpressionState], op: Insert, by: Maker, day: date
     anchored_elsewhere = any(_insertion_index(c, op.position) is not None for c in context.values() if c.wids)
     if not placed and not anchored_elsewhere:
         where = op.position.anchor or "the text"
-        on = f"on {day.isoformat()}" if day is not None else "in the latest text"
-        raise UnitNotInForce(f"cannot insert {op.eid}: the act has no unit {where} {on}", unit=op.eid)
+        raise UnitNotInForce(f"cannot insert {op.eid}: the act has no unit {where} {on_day(day)}", unit=op.eid)
 
 
 def apply_operations(states: States, ops: Sequence[Operation], *, by: Maker, day: date | None,
