@@ -4,7 +4,7 @@ lacking the unit named). Pure; the store folds these over the recorded history, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -93,14 +93,21 @@ class Maker:
     amendment: str | None
 
 
+def _languages_with_unit(states: dict[str, ExpressionState], langs: list[str], eid: str, flags: Flags
+                         ) -> Iterator[tuple[str, ExpressionState]]:
+    """Each language in `langs` (those with the unit in their text) with its state; the others are flagged."""
+    for lang, s in states.items():
+        if lang in langs:
+            yield lang, s
+        else:
+            flags.note(flags.not_in_language, eid, lang)
+
+
 def _replace(states: dict[str, ExpressionState], op: Replace, by: Maker, day: date | None, flags: Flags,
              context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
     _known_languages(op, states, context, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         sha, available = _words(op, lang, flags)
         old = s.units[op.wid]
         new = replace(old, sha256=sha, text_available=available,
@@ -116,10 +123,7 @@ def _descendants_and_self(s: ExpressionState, wid: str) -> list[str]:
 def _repeal(states: dict[str, ExpressionState], op: Repeal, by: Maker, day: date | None, flags: Flags,
             context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         gone = {w: replace(s.units[w], sha256=None, text_available=False, repealed=True,
                            source_act=by.source_act, amendment=by.amendment)
                 for w in _descendants_and_self(s, op.wid) if s.units[w].in_text}
@@ -129,10 +133,7 @@ def _repeal(states: dict[str, ExpressionState], op: Repeal, by: Maker, day: date
 def _renumber(states: dict[str, ExpressionState], op: Renumber, by: Maker, day: date | None, flags: Flags,
               context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         moving = _descendants_and_self(s, op.wid)
         old_eid = s.units[op.wid].eid
         renamed = {w: op.new_eid + s.units[w].eid[len(old_eid):] for w in moving}
