@@ -63,3 +63,16 @@ def completeness(expressions: dict[str, list[Unit]]) -> str:
     if units and with_text == len(units) and all(expressions.values()):
         return "full"
     return "none" if with_text == 0 else "partial"
+
+
+def text_of(units: Iterable[Unit]) -> str | None:
+    """The expression's text: the units that have text, in order, each after its recorded line breaks (a
+    blank line where none is recorded); None when no unit has text."""
+    parts: list[str] = []
+    for u in units:
+        if not (u.text_available and u.text):
+            continue
+        if parts:
+            parts.append("\n" * (u.breaks if u.breaks is not None and u.breaks > 0 else 2))
+        parts.append(u.text)
+    return "".join(parts) if parts else None

@@ -83,7 +83,8 @@ async def _add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
         before_next = await _versions_at(conn, act_id, lang, following) if following else {}
         current = await _versions_at(conn, act_id, lang, day)
         changed = {u["wid"]: _key(u) for u in units if current.get(u["wid"]) != _key(u)}
-        await conn.execute(q("structure_insert"), act_id, lang, day, [u["wid"] for u in units], entry.seq)
+        await conn.execute(q("structure_insert"), act_id, lang, day, [u["wid"] for u in units], entry.seq,
+                           expression.get("breaks"))
         await _insert_versions(conn, act_id, lang, day, source, entry.seq, changed)
         if following:
             after = await _versions_at(conn, act_id, lang, following)
