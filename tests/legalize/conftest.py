@@ -131,3 +131,37 @@ async def answers(client: httpx.AsyncClient) -> dict[str, Any]:
             "text": {d: await _get(client, f"/v1/acts/{a}/text", date=d) for d in sorted(days)},
         }
     return found
+
+
+async def facts(dsn: str) -> dict[str, Any]:
+    """What a database holds, named by external ids rather than by ids (two imports of one repository assign
+    different ids): acts, editions with their texts, relations, and how many entries of each operation."""
+    from service.domain.units import text_of
+    from service.store import acts as acts_store
+    from service.store import editions as editions_store
+    from service.store.db import LATEST
+
+    pool = await create_pool(dsn, min_size=1, max_size=2)
+    try:
+        acts = await acts_store.list_acts(pool, as_of=LATEST, after="", type=None, number=None, adopted=None,
+                                          title_pattern=None, external_id=None, limit=10_000)
+        name = {a.id: a.external_ids[0] for a in acts}
+        found: dict[str, Any] = {"acts": {}, "editions": [], "relations": set()}
+        for a in acts:
+            found["acts"][name[a.id]] = (a.type, a.jurisdiction, a.titles, a.number, a.publication_date,
+                                         a.entry_into_force, a.akn_uri, a.languages)
+            for e in await editions_store.editions_of_act(pool, act_id=a.id, as_of=LATEST):
+                units = await editions_store.expression_at(pool, act_id=a.id, lang=e.languages[0],
+                                                           day=e.valid_from, as_of=LATEST)
+                found["editions"].append((name[a.id], e.valid_from, tuple(name[s] for s in e.source_acts),
+                                          e.text_completeness, e.note, text_of(units),
+                                          tuple((u.eid, u.kind, u.breaks) for u in units)))
+            for r in await acts_store.relations_of_act(pool, act_id=a.id, as_of=LATEST):
+                found["relations"].add((r.type, name[r.source_act], name[r.target_act], r.target_unit,
+                                        r.effective_date, r.effective_earliest, r.basis, r.note))
+        found["editions"].sort(key=lambda e: (e[0], e[1]))
+        rows = await pool.fetch("SELECT operation, count(*) AS n FROM ledger GROUP BY operation")
+        found["operations"] = {r["operation"]: r["n"] for r in rows}
+        return found
+    finally:
+        await pool.close()
