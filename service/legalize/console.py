@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from service.legalize.exporter import Exporter, ExportOptions, ExportReport
+from service.legalize.exporter import Exporter, ExportOptions, ExportReport, check_target
 from service.legalize.gitrepo import GitRepo
 from service.legalize.importer import Importer, ImportOptions, ImportReport
 from service.store.db import create_pool
@@ -63,11 +63,10 @@ def progress_bar(label: str, unit: str) -> Iterator[Bar]:
         yield Bar(progress, label)
 
 
-async def _import(dsn: str, options: ImportOptions, bar: Bar) -> ImportReport:
+async def _import(dsn: str, options: ImportOptions, git: GitRepo, bar: Bar) -> ImportReport:
     pool = await create_pool(dsn, min_size=1, max_size=2, statement_timeout_ms=STATEMENT_TIMEOUT_MS)
     try:
-        with GitRepo(options.repo) as git:
-            return await Importer(pool, git, options, bar).run()
+        return await Importer(pool, git, options, bar).run()
     finally:
         await pool.close()
 
@@ -117,14 +116,15 @@ def export_summary(report: ExportReport, directory: Path) -> list[str]:
 
 
 def run_import(dsn: str, options: ImportOptions) -> int:
-    with progress_bar("import-git", "commits") as bar:
-        report = asyncio.run(_import(dsn, options, bar))
+    with GitRepo(options.repo) as git, progress_bar("import-git", "commits") as bar:
+        report = asyncio.run(_import(dsn, options, git, bar))
     for line in import_summary(report, options.repo):
         print(line)
     return EXIT_DEFERRED if report.deferred else 0
 
 
 def run_export(dsn: str, options: ExportOptions) -> int:
+    check_target(options.directory)
     with progress_bar("export-git", "acts") as bar:
         report = asyncio.run(_export(dsn, options, bar))
     for line in export_summary(report, options.directory):

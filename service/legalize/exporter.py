@@ -71,6 +71,12 @@ def _quoted(path: str) -> str:
     return path
 
 
+def check_target(directory: Path) -> None:
+    """An export writes a new repository: into a directory that does not exist yet, or an empty one."""
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise LegalizeError(f"{directory} is not empty: export-git writes a new repository")
+
+
 class FastImport:
     """A `git fast-import` stream onto one branch."""
 
@@ -109,8 +115,7 @@ class Exporter:
     async def run(self) -> ExportReport:
         started = time.monotonic()
         directory = self.options.directory
-        if directory.exists() and any(directory.iterdir()):
-            raise LegalizeError(f"{directory} is not empty: export-git writes a new repository")
+        check_target(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._git("init", "--quiet", "--initial-branch=main")
         in_scope = await self._name_acts()
