@@ -120,6 +120,9 @@ async def answers(client: httpx.AsyncClient) -> dict[str, Any]:
         a = act["id"]
         editions = await _get(client, f"/v1/acts/{a}/editions")
         relations = await _get(client, f"/v1/acts/{a}/relations")
+        # Relations on the same day are listed in the order they were recorded (transaction time): an import
+        # records them file by file, so that order is the one thing a round trip may not keep.
+        relations["items"].sort(key=lambda r: (r["effective_date"] or "", r["id"]))
         days = {"2026-01-01"}
         starts = [e["valid_from"] for e in editions["items"]] + [
             r["effective_date"] for r in relations["items"] if r["effective_date"]]
