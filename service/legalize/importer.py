@@ -22,6 +22,7 @@ its summary, and goes on.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -54,6 +55,7 @@ from service.store.db import LATEST
 log = structlog.get_logger("lextime.legalize")
 
 ACTOR = "import-git"
+PARSED_KEPT = 32  # files whose units stay parsed: memory bounded whatever the repository's size
 WHOLE_REPOSITORY = "*"
 
 
@@ -180,6 +182,7 @@ class Importer:
         self.report = ImportReport()
         self.laws: dict[str, Law] = {}
         self.seen: set[str] = set()  # the laws this import has met a legal date of
+        self.parsed: OrderedDict[tuple[str, str], list[Unit]] = OrderedDict()
         self.references: dict[str, str] = {}
         self.stems: dict[str, list[str]] = {}
         self.manifest: Manifest | None = None
@@ -378,26 +381,35 @@ class Importer:
             await self._defer(kind, last.sha, event.path, law.identifier, law.act_id, exc.detail)
         law.final = (doc.meta.status, event.date, last.sha)
 
-    @staticmethod
-    def _text(doc: Document, *, original: bool) -> v.Text:
-        edition = doc.front.get("lextime_edition") if doc.lextime else None
-        return v.text_units(doc.meta, doc.body, original=original,
-                            lextime_edition=edition if isinstance(edition, Mapping) else None)
+    def _units(self, rev: str, path: str, doc: Document | None = None) -> list[Unit]:
+        """The units of a file at a commit; the last few are kept, as the next legal date of a law compares
+        itself with them."""
+        key = (rev, path)
+        if key in self.parsed:
+            self.parsed.move_to_end(key)
+            return self.parsed[key]
+        d = doc if doc is not None else self._document(rev, path)
+        edition = d.front.get("lextime_edition") if d.lextime else None
+        units = v.body_units(d.body, lextime_edition=edition if isinstance(edition, Mapping) else None)
+        self.parsed[key] = units
+        if len(self.parsed) > PARSED_KEPT:
+            self.parsed.popitem(last=False)
+        return units
 
     async def _record(self, event: LegalDate, doc: Document, law: Law, *, continues_recorded: bool) -> None:
-        before: list[Unit] | None = None
-        if law.last_commit is not None:
-            before = self._text(self._document(law.last_commit, law.path), original=False).units
+        before = self._units(law.last_commit, law.path) if law.last_commit is not None else None
         original = law.last_commit is None and law.last_valid_from is None
         changes: list[Attribution] = []
         text = v.Text([])
         for i, version in enumerate(event.versions):
-            current = doc if i == len(event.versions) - 1 else self._document(version.last.sha, event.path)
-            text = self._text(current, original=original and i == 0)
-            changed = v.changed_units(before, text.units)
-            named = tuple(e for e in v.named_units(version.opening.message, text.units) if e not in changed)
+            last = i == len(event.versions) - 1
+            units = self._units(version.last.sha, event.path, doc if last else None)
+            meta = doc.meta if last else self._document(version.last.sha, event.path).meta
+            text = v.text_units(meta, units, original=original and i == 0)
+            changed = v.changed_units(before, units)
+            named = tuple(e for e in v.named_units(version.opening.message, units) if e not in changed)
             changes.append(Attribution(version, changed, named))
-            before = text.units
+            before = units
         sources = await self._sources(event, law, doc)
         edition = NewEdition(act_id=law.act_id, valid_from=event.date or date.min, source_acts=tuple(sources),
                              note=v.edition_note(event, doc.meta, text), expressions={law.lang: text.units})

@@ -156,12 +156,10 @@ def _clause(plain: str) -> _Start | None:
 _SHORT_BLOCK = 200
 
 
-def _all_capitals(lines: list[str]) -> bool:
+def _all_capitals(plains: list[str]) -> bool:
     """A short block (at most 200 characters) whose letters, three at least, are all capitals."""
-    if sum(map(len, lines)) > _SHORT_BLOCK:
-        return False
-    letters = [c for line in lines for c in _plain(line) if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    text = " ".join(plains)
+    return len(text) <= _SHORT_BLOCK and text.isupper() and sum(1 for c in text if c.isalpha()) >= 3
 
 
 @dataclass
@@ -177,18 +175,22 @@ class _Parser:
     lines: list[str]
     spans: list[_Span] = field(default_factory=list)
     dispositions: bool = False
+    plains: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.plains = [_plain(line) for line in self.lines]
 
     def block(self, i: int) -> list[str]:
-        """The lines from i to the next blank line, or more than a short block's worth: enough to tell."""
+        """The plain lines from i to the next blank line, or more than a short block's worth: enough to tell."""
         j, size = i, len(self.lines[i])
         while j + 1 < len(self.lines) and self.lines[j + 1] and size <= _SHORT_BLOCK:
             j += 1
             size += len(self.lines[j])
-        return self.lines[i:j + 1]
+        return self.plains[i:j + 1]
 
     def start_at(self, i: int) -> _Start | None:
         line = self.lines[i]
-        plain = _plain(line)
+        plain = self.plains[i]
         found = _container(plain) or _article(plain) or (_clause(plain) if self.dispositions else None)
         if found is not None:
             return found

@@ -32,16 +32,20 @@ class Text:
     withheld: str | None = None  # the reason the source's body is not presented as the text in force
 
 
-def text_units(meta: LawMeta, body: str, *, original: bool, lextime_edition: Mapping[str, Any] | None) -> Text:
-    """The units of a version's text. A body that is not the law in force on the version's date is
-    withheld: `current` always, `as_enacted` after the original enactment."""
+def body_units(body: str, *, lextime_edition: Mapping[str, Any] | None) -> list[Unit]:
+    """The units of a file's body, hashed: as Lextime's export describes them, else read from the Markdown."""
+    spec = lextime_edition.get("units") if lextime_edition else None
+    return with_hashes(units_from_spec(body, spec) if spec is not None else units_from_markdown(body))
+
+
+def text_units(meta: LawMeta, units: list[Unit], *, original: bool) -> Text:
+    """The units an edition records from a version's body units. A body that is not the law in force on the
+    version's date is withheld: `current` always, `as_enacted` after the original enactment."""
     if meta.text_state == "current":
         return Text([], CURRENT_NOTE)
     if meta.text_state == "as_enacted" and not original:
         return Text([], AS_ENACTED_NOTE)
-    spec = lextime_edition.get("units") if lextime_edition else None
-    units = units_from_spec(body, spec) if spec is not None else units_from_markdown(body)
-    return Text(with_hashes(units))
+    return Text(units)
 
 
 def _field(raw: Mapping[str, Any], key: str) -> str | None:

@@ -17,6 +17,7 @@ from service.legalize.frontmatter import law_meta
 from service.legalize.mapping import act_type, number_of
 from service.legalize.publish import git_date, identifier_of
 from service.legalize.versions import (
+    body_units,
     changed_units,
     named_units,
     other_expressions,
@@ -76,11 +77,14 @@ def test_what_a_version_changed_and_what_its_subject_names() -> None:
 
 def test_text_state() -> None:
     front = {"identifier": "L", "country": "pe"}
-    assert text_units(law_meta({**front, "text_state": "current"}), "x", original=True, lextime_edition=None).units == []
+    units = body_units("Artículo 1. x", lextime_edition=None)
+    assert [u.eid for u in units] == ["art_1"] and units[0].sha256
+    assert text_units(law_meta({**front, "text_state": "current"}), units, original=True).units == []
     enacted = law_meta({**front, "text_state": "as_enacted"})
-    assert text_units(enacted, "Artículo 1. x", original=True, lextime_edition=None).units
-    withheld = text_units(enacted, "Artículo 1. x", original=False, lextime_edition=None)
+    assert text_units(enacted, units, original=True).units == units
+    withheld = text_units(enacted, units, original=False)
     assert withheld.units == [] and withheld.withheld and "as_enacted" in withheld.withheld
+    assert text_units(law_meta(front), units, original=False).units == units
 
 
 def test_ranks_numbers_identifiers_and_dates() -> None:
