@@ -535,9 +535,10 @@ class Importer:
             note = f"annulled: {note}"
         whole_repeal = version.kind == CommitType.REPEAL and doc.meta.status in ("repealed", "annulled")
         kind = "repeals" if whole_repeal else "amends"
-        targets: list[tuple[str | None, str]] = [(None, note)] if whole_repeal or not (change.changed or change.named) \
-            else [(e, note) for e in change.changed] + [
-                (e, f"{note}; named by the commit, its wording in the file unchanged") for e in change.named]
+        targets: list[tuple[str | None, str]] = [(None, note)]
+        if not whole_repeal and (change.changed or change.named):
+            targets = [(e, note) for e in change.changed]
+            targets += [(e, f"{note}; named by the commit, its wording in the file unchanged") for e in change.named]
         return [Relation(
             id=new_id(), type=kind, source_act=source, source_unit=None, target_act=law.act_id, target_unit=t,
             effective_date=version.date, effective_rule=None if version.date else "the source gives no date",
