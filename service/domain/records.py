@@ -68,9 +68,17 @@ def edition_record(
         "text_completeness": completeness,
         # The languages in order: the keys of `expressions` lose theirs in jsonb (and in RFC 8785).
         "languages": list(expressions),
-        "expressions": {lang: {"units": [_unit_payload(u) for u in us]} for lang, us in expressions.items()},
+        "expressions": {lang: _expression_payload(us) for lang, us in expressions.items()},
     }
     return EditionRecord(payload, texts)
+
+
+def _expression_payload(units: list[Unit]) -> dict[str, Any]:
+    """The units; with their line breaks only when some unit records them (older payloads stay as they were)."""
+    out: dict[str, Any] = {"units": [_unit_payload(u) for u in units]}
+    if any(u.breaks is not None for u in units):
+        out["breaks"] = [u.breaks if u.breaks is not None else 2 for u in units]
+    return out
 
 
 def relation_payload(r: Relation) -> dict[str, Any]:

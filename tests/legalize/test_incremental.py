@@ -1,0 +1,151 @@
+"""Importing a repository in steps: only new commits are read, an interrupted import resumes, a rewritten
+history is refused; and what would supersede recorded knowledge (a correction of a version an earlier import
+recorded, a removed law) waits, listed, for the corrections command (importer.apply_correction and
+importer.retract_act)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service.domain.texts import normalise_text
+from service.legalize.commits import CommitType
+from service.legalize.errors import LegalizeError
+from service.store import legalize as legalize_store
+from service.store.db import create_pool
+from tests.conftest import Api
+from tests.legalize import oracle
+from tests.legalize.builders import Repo, law
+from tests.legalize.conftest import facts, git, import_repo
+from tests.legalize.test_import_sample import act_id, text_on
+
+# The seventh commit: the Constitution, DLEG-1669-2030 and the five Cusco ordinances, with placeholder dates.
+BEFORE_CORRECTIONS = "d0c87c619e5acb70e39a39f1b9361934ca490df7"
+CORRECTED = ["O-R-153-2018", "O-R-158-2018", "O-R-171-2019", "O-R-174-2020", "O-R-175-2020"]
+
+
+async def test_corrections_of_recorded_versions_wait_for_corrections_support(api: Api, pe_sample: Path) -> None:
+    first = await import_repo(api.dsn, pe_sample, until=BEFORE_CORRECTIONS)
+    assert first.commits == 7 and first.editions == 7
+    second = await import_repo(api.dsn, pe_sample)
+    assert second.commits == 73
+    assert Counter(d.kind for d in second.deferred) == {"correction": 5, "retraction": 1}
+    assert all("needs corrections support" in d.detail for d in second.deferred)
+    pool = await create_pool(api.dsn, min_size=1, max_size=1)
+    try:
+        kept = await legalize_store.deferred(pool, repository=second.repository)
+    finally:
+        await pool.close()
+    assert sorted(d.identifier or "" for d in kept) == sorted(["DLEG-1669-2030", *CORRECTED])
+    # Until then the earlier knowledge stands: the ordinance keeps its placeholder date and first text ...
+    laws, _ = oracle.laws(pe_sample)
+    ordinance = await act_id(api, "O-R-153-2018")
+    editions = (await api.get(f"/v1/acts/{ordinance}/editions")).json()["items"]
+    assert [e["valid_from"] for e in editions] == ["2026-05-19"]
+    bootstrap = "72ee74a4f7b97355d6d90f2e6bc75e98aed4fade"
+    placeholder = normalise_text(oracle.body(pe_sample, bootstrap, "pe-cus/O-R-153-2018.md"))
+    assert (await text_on(api, ordinance, date(2026, 6, 1)))["text"] == placeholder
+    # ... the removed law is still known, and every other law is as git says.
+    assert (await api.get("/v1/acts", params={"external_id": "DLEG-1669-2030"})).json()["items"]
+    for other in laws:
+        if other.identifier in CORRECTED:
+            continue
+        act = await act_id(api, other.identifier)
+        for day in other.days():
+            assert (await text_on(api, act, day))["text"] == oracle.text_in_force(pe_sample, other, day), other.path
+
+
+@pytest.mark.xfail(strict=True, reason="issue 5: wire importer.apply_correction to the corrections command and "
+                   "reads to as_of; then this passes and the marker goes")
+async def test_a_correction_changes_todays_answer_and_as_of_keeps_the_earlier_one(api: Api, pe_sample: Path,
+                                                                                  owner: asyncpg.Connection) -> None:
+    await import_repo(api.dsn, pe_sample, until=BEFORE_CORRECTIONS)
+    before = await owner.fetchval("SELECT max(seq) FROM ledger")
+    await import_repo(api.dsn, pe_sample)
+    ordinance = await act_id(api, "O-R-153-2018")
+    today = (await api.get(f"/v1/acts/{ordinance}/editions")).json()["items"]
+    assert [e["valid_from"] for e in today] == ["2018-01-01"]
+    then = (await api.get(f"/v1/acts/{ordinance}/editions", params={"as_of": str(before)})).json()["items"]
+    assert [e["valid_from"] for e in then] == ["2026-05-19"]
+
+
+class Interrupted(Exception):
+    pass
+
+
+class StopAfter:
+    """A progress callback that stops the import after some commits, as Ctrl-C would."""
+
+    def __init__(self, commits: int) -> None:
+        self.left = commits
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, commits: int = 1) -> None:
+        self.left -= commits
+        if self.left == 0:
+            raise Interrupted
+
+
+async def test_an_interrupted_import_resumes_and_records_each_fact_once(database: str, other_database: str,
+                                                                       pe_sample: Path) -> None:
+    for stop in (40, 75):
+        with pytest.raises(Interrupted):
+            await import_repo(database, pe_sample, StopAfter(stop))
+    resumed = await import_repo(database, pe_sample)
+    assert resumed.commits == 80 and resumed.already_recorded > 0
+    await import_repo(other_database, pe_sample)
+    assert await facts(database) == await facts(other_database)
+
+
+async def test_only_new_commits_are_read(api: Api, pe_clone: Path) -> None:
+    await import_repo(api.dsn, pe_clone)
+    con = pe_clone / "pe" / "CON-1993.md"
+    text = con.read_text(encoding="utf-8")
+    old = "La defensa de la persona humana y el respeto de su dignidad son el fin supremo"
+    assert old in text
+    con.write_text(text.replace(old, "La defensa de la persona humana es el fin supremo"), encoding="utf-8")
+    git(pe_clone, "add", "pe/CON-1993.md")
+    message = ("[reform] Constitución Política del Perú — arts. 1\n\nLey de prueba que modifica el artículo 1\n\n"
+               "Source-Id: LEY-PRUEBA-1-2025\nSource-Date: 2025-06-01\nNorm-Id: CON-1993\n")
+    stamp = {"GIT_AUTHOR_DATE": "2025-06-01T00:00:00+00:00", "GIT_COMMITTER_DATE": "2025-06-01T00:00:00+00:00",
+             "GIT_AUTHOR_NAME": "Legalize", "GIT_AUTHOR_EMAIL": "l@example.org",
+             "GIT_COMMITTER_NAME": "Legalize", "GIT_COMMITTER_EMAIL": "l@example.org"}
+    git(pe_clone, "commit", "--quiet", "-m", message, env=stamp)
+    report = await import_repo(api.dsn, pe_clone)
+    assert (report.commits, report.editions, report.reference_acts, report.relations) == (1, 1, 1, 1)
+    con_id = await act_id(api, "CON-1993")
+    assert "fin supremo" in (await text_on(api, con_id, date(2025, 6, 1)))["text"]
+    assert "es el fin supremo" in (await text_on(api, con_id, date(2025, 6, 1)))["text"]
+    assert "es el fin supremo" not in (await text_on(api, con_id, date(2025, 5, 31)))["text"]
+    relations = (await api.get(f"/v1/acts/{con_id}/relations")).json()["items"]
+    new = [r for r in relations if r["effective_date"] == "2025-06-01"]
+    assert [r["target_unit"] for r in new] == ["art_1"]
+
+
+async def test_a_rewritten_history_is_refused(api: Api, pe_clone: Path) -> None:
+    await import_repo(api.dsn, pe_clone)
+    git(pe_clone, "reset", "--quiet", "--hard", "HEAD~1")
+    git(pe_clone, "commit", "--quiet", "--allow-empty", "-m", "[fix-pipeline] rewritten",
+        env={"GIT_AUTHOR_NAME": "L", "GIT_AUTHOR_EMAIL": "l@example.org", "GIT_COMMITTER_NAME": "L",
+             "GIT_COMMITTER_EMAIL": "l@example.org"})
+    with pytest.raises(LegalizeError, match="--from-start"):
+        await import_repo(api.dsn, pe_clone)
+    again = await import_repo(api.dsn, pe_clone, from_start=True)
+    assert again.editions == 0 and again.relations == 0
+
+
+async def test_since_a_revision(api: Api, tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.version({"pe/L-1.md": law("L-1", "Artículo 1. Uno.")}, CommitType.NEW, "Ley 1", source_id="L-1",
+                 day="2001-01-01", norm_id="L-1")
+    second = repo.version({"pe/L-2.md": law("L-2", "Artículo 1. Dos.")}, CommitType.NEW, "Ley 2", source_id="L-2",
+                          day="2002-01-01", norm_id="L-2")
+    report = await import_repo(api.dsn, repo.path, since=git(repo.path, "rev-parse", "HEAD~1").strip())
+    assert report.commits == 1 and report.acts_created == 1 and report.end == second
+    assert (await api.get("/v1/acts", params={"external_id": "L-1"})).json()["items"] == []
