@@ -26,7 +26,7 @@ from service.legalize.gitrepo import GitRepo
 from service.legalize.importer import Importer, ImportOptions, ImportReport
 from service.store.db import create_pool
 
-EXIT_DEFERRED = 3  # the import completed, and some changes wait for corrections support
+EXIT_NOT_RECORDED = 1  # the import completed, and some changes could not be recorded (listed in the summary)
 STATEMENT_TIMEOUT_MS = 120_000  # one edition of a very long law is one statement
 
 
@@ -90,6 +90,8 @@ def import_summary(report: ImportReport, repo: Path) -> list[str]:
          "reference (named as Source-Id)"),
         (f"  {report.editions} editions recorded ({report.editions_without_text} without text), "
          f"{report.already_recorded} already recorded; {report.relations} relations"),
+        (f"  {report.corrections} editions recorded earlier corrected, {report.retractions} acts of removed files "
+         "retracted (in transaction time: as_of before them gives the earlier answers)"),
         (f"  {report.corrected_versions} versions with their corrections applied; {report.undated_versions} "
          f"undated versions (no Source-Date, no edition); {report.dropped_by_removal} versions of removed files "
          "never recorded"),
@@ -97,8 +99,7 @@ def import_summary(report: ImportReport, repo: Path) -> list[str]:
     if report.outside_scope:
         lines.append(f"  {report.outside_scope} legal dates outside the jurisdiction asked for")
     if report.deferred:
-        lines.append(f"  {len(report.deferred)} changes deferred until Lextime supports corrections "
-                     "(kept in legalize_deferred):")
+        lines.append(f"  {len(report.deferred)} changes could not be recorded (kept in legalize_deferred):")
         lines += [f"    {d.kind} {d.path} at {d.commit[:12]}: {d.detail}" for d in report.deferred[:50]]
     if report.warnings:
         lines.append(f"  {len(report.warnings)} warnings:")
@@ -120,7 +121,7 @@ def run_import(dsn: str, options: ImportOptions) -> int:
         report = asyncio.run(_import(dsn, options, git, bar))
     for line in import_summary(report, options.repo):
         print(line)
-    return EXIT_DEFERRED if report.deferred else 0
+    return EXIT_NOT_RECORDED if report.deferred else 0
 
 
 def run_export(dsn: str, options: ExportOptions) -> int:

@@ -10,9 +10,3 @@ class LegalizeError(DomainError):
 
     slug = "legalize-invalid"
 
-
-class NeedsCorrections(DomainError):
-    """A change to knowledge already recorded (a correction, a retraction, a second same-day reform):
-    it has to supersede facts in transaction time, which needs the corrections command."""
-
-    slug = "needs-corrections-support"

@@ -12,11 +12,12 @@ scope (service.store.legalize); a re-run reads only the commits after it. Every 
 it is met again (an act by its identifier, an edition by its date and units, a relation by its type,
 acts, unit and date), so an interrupted import re-run from the checkpoint records each fact once.
 
-What needs to supersede knowledge already recorded — a correction of a version recorded by an earlier
-import, a second version for a date already recorded, a removed file whose act was recorded — goes
-through `apply_correction` and `retract_act`, the two places that need the corrections command (issue 5).
-Until then they raise NeedsCorrections; the importer keeps the change (legalize_deferred), lists it in
-its summary, and goes on.
+What supersedes knowledge already recorded — a correction of a version recorded by an earlier import, a
+second version for a date already recorded, a removed file whose act was recorded — goes through
+`apply_correction` and `retract_act`, which record corrections and retractions in transaction time
+(service.commands.correct / retract): today's answer changes, `as_of` before them gives the earlier one.
+What cannot be recorded at all (a file Lextime cannot read, an act that other acts' facts still name) is
+kept (legalize_deferred), listed in the summary, and the import goes on.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ import structlog
 
 from service import commands
 from service.commands import NewEdition
+from service.domain.corrections import Target
 from service.domain.dates import today_in
-from service.domain.errors import NotFound
+from service.domain.errors import DomainError, NotFound
 from service.domain.model import Act, Relation, Unit
 from service.domain.records import new_id
 from service.legalize import versions as v
 from service.legalize.commits import CommitType, parse_message
-from service.legalize.errors import LegalizeError, NeedsCorrections
+from service.legalize.errors import LegalizeError
 from service.legalize.frontmatter import LawMeta, law_meta, split_document
 from service.legalize.gitrepo import GitRepo
 from service.legalize.history import Change, Event, LegalDate, LegalVersion, Removed, Walk
@@ -95,6 +97,8 @@ class ImportReport:
     editions_without_text: int = 0
     already_recorded: int = 0
     relations: int = 0
+    corrections: int = 0  # editions recorded earlier superseded in transaction time
+    retractions: int = 0  # acts of removed files retracted
     corrected_versions: int = 0
     undated_versions: int = 0
     dropped_by_removal: int = 0
@@ -147,23 +151,42 @@ class Law:
     final: tuple[str | None, date | None, str] = (None, None, "")  # status, date, commit of the last version
 
 
-# -- the two places that need the corrections command (issue 5) -------------------------------------------
+# -- superseding what an earlier import recorded (corrections in transaction time) ----------------------
 
 
 async def apply_correction(
     pool: asyncpg.Pool, *, actor: str, act_id: str, recorded_from: date | None, edition: NewEdition, reason: str,
-) -> None:
+) -> bool:
     """Supersede, in transaction time, the edition of `act_id` recorded from `recorded_from` with `edition`
     (its text and possibly its date corrected): today's answer changes, and `as_of` before this entry still
-    gives the earlier one. Wire to the corrections command of issue 5."""
-    raise NeedsCorrections(f"{reason}: superseding the edition recorded from {recorded_from} needs corrections "
-                           "support", act_id=act_id)
+    gives the earlier one. False when no edition is recorded from that day (nothing to supersede)."""
+    if recorded_from is None:
+        return False
+    recorded = {e.valid_from for e in await editions_store.editions_of_act(pool, act_id=act_id, as_of=LATEST)}
+    if recorded_from not in recorded:
+        return False
+    if edition.valid_from != recorded_from and edition.valid_from in recorded:
+        # The corrected date is one another edition already has: that one takes the corrected text, and the
+        # edition from the wrong date goes.
+        await commands.retract(pool, actor=actor, target=Target("edition", act_id=act_id, valid_from=recorded_from),
+                               reason=f"{reason}: the version is dated {edition.valid_from}")
+        recorded_from = edition.valid_from
+    await commands.correct(pool, actor=actor, target=Target("edition", act_id=act_id, valid_from=recorded_from),
+                           reason=reason, replacement=edition)
+    return True
 
 
 async def retract_act(pool: asyncpg.Pool, *, actor: str, act_id: str, reason: str) -> None:
-    """Retract an act whose file a commit removed: from this entry on it is not known, and `as_of` before
-    it still shows it. Wire to the corrections command of issue 5."""
-    raise NeedsCorrections(f"{reason}: retracting the act needs corrections support", act_id=act_id)
+    """Retract an act whose file a commit removed: from these entries on it is not known, and `as_of` before
+    them still shows it. Its editions and the relations that bear on it go first (a retraction of an act
+    that facts still name is refused); an act that other acts' facts name stays, and the refusal is raised."""
+    for e in await editions_store.editions_of_act(pool, act_id=act_id, as_of=LATEST):
+        await commands.retract(pool, actor=actor, target=Target("edition", act_id=act_id, valid_from=e.valid_from),
+                               reason=reason)
+    for r in await acts_store.relations_of_act(pool, act_id=act_id, as_of=LATEST):
+        if r.target_act == act_id:
+            await commands.retract(pool, actor=actor, target=Target("relation", id=r.id), reason=reason)
+    await commands.retract(pool, actor=actor, target=Target("act", act_id=act_id), reason=reason)
 
 
 # -- the import ----------------------------------------------------------------------------------------------
@@ -374,11 +397,7 @@ class Importer:
         # A walk that starts after the file's history began, and meets a correction first, is correcting the
         # version an earlier import recorded; from the start, a correction first is the file's first version.
         continues = self.walk_start is not None and first_in_run and law.recorded_before and not opening.opens_version
-        try:
-            await self._record(event, doc, law, continues_recorded=continues)
-        except NeedsCorrections as exc:
-            kind = "correction" if not opening.opens_version else "same_day"
-            await self._defer(kind, last.sha, event.path, law.identifier, law.act_id, exc.detail)
+        await self._record(event, doc, law, continues_recorded=continues)
         law.final = (doc.meta.status, event.date, last.sha)
 
     def _units(self, rev: str, path: str, doc: Document | None = None) -> list[Unit]:
@@ -415,13 +434,17 @@ class Importer:
                              note=v.edition_note(event, doc.meta, text), expressions={law.lang: text.units})
         if doc.lextime:
             edition = self._as_recorded(edition, doc)
-        if continues_recorded:
-            await apply_correction(self.pool, actor=self.options.actor, act_id=law.act_id,
-                                   recorded_from=law.last_valid_from, edition=edition,
-                                   reason=f"{event.path}: {event.versions[0].opening.message.subject}")
+        corrected = False
         if event.date is None:
             self.report.undated_versions += len(event.versions)  # the spec: an undated change is no dated version
-        elif not self._whole_repeal(event, doc):
+        elif continues_recorded and not self._whole_repeal(event, doc):
+            corrected = await apply_correction(
+                self.pool, actor=self.options.actor, act_id=law.act_id, recorded_from=law.last_valid_from,
+                edition=edition, reason=self._reason(event))
+            self.report.corrections += corrected
+            if corrected and not doc.lextime:
+                await self._correct_act(law, doc, event)
+        if event.date is not None and not corrected and not self._whole_repeal(event, doc):
             await self._edition(edition, text, event, law.lang)
         await self._relations(changes, law, doc)
         if event.date is not None:
@@ -429,6 +452,33 @@ class Importer:
             await legalize_store.set_law_file(self.pool, repository=self.repository, identifier=law.identifier,
                                               path=event.path, act_id=law.act_id, last_commit=event.text_commit,
                                               last_valid_from=event.date)
+
+    async def _correct_act(self, law: Law, doc: Document, event: LegalDate) -> None:
+        """A correction of a recorded version may fix the law's front matter too (a placeholder publication
+        date): the act is derived again, as a first import would derive it now, and corrected when it differs."""
+        recorded = await acts_store.get_act(self.pool, act_id=law.act_id, as_of=LATEST)
+        current = doc
+        try:  # the newest front matter this import reads is the best knowledge of the act
+            current = self._document(self.end, law.path)
+        except LegalizeError:
+            current = doc
+        editions = await editions_store.editions_of_act(self.pool, act_id=law.act_id, as_of=LATEST)
+        first = min((e.valid_from for e in editions), default=event.date)
+        act = act_from_meta(current.meta, act_id=law.act_id, language=law.lang,
+                            norm_id=event.versions[0].opening.message.norm_id, first_date=first)
+        if act.akn_uri and act.akn_uri != recorded.akn_uri and await acts_store.act_id_by_alias(
+                self.pool, alias=act.akn_uri, as_of=LATEST) not in (None, law.act_id):
+            act = replace(act, akn_uri=None)
+        if replace(act, recorded_seq=recorded.recorded_seq) == recorded:
+            return
+        await commands.correct(self.pool, actor=self.options.actor, target=Target("act", act_id=law.act_id),
+                               reason=self._reason(event), replacement=act)
+
+    @staticmethod
+    def _reason(event: LegalDate) -> str:
+        subjects = [c.message.subject for ver in event.versions for c in ver.changes]
+        shas = [c.sha[:12] for ver in event.versions for c in ver.changes]
+        return f"{event.path}: {'; '.join(subjects)} (legalize commits {', '.join(shas)})"[:2000]
 
     @staticmethod
     def _as_recorded(edition: NewEdition, doc: Document) -> NewEdition:
@@ -497,7 +547,9 @@ class Importer:
                 return
             await apply_correction(self.pool, actor=self.options.actor, act_id=edition.act_id,
                                    recorded_from=edition.valid_from, edition=edition,
-                                   reason=f"{event.path}: another version for {edition.valid_from} is recorded")
+                                   reason=f"another version for {edition.valid_from}: {self._reason(event)}")
+            self.report.corrections += 1
+            return
         await commands.add_edition(self.pool, actor=self.options.actor, edition=edition)
         self.report.editions += 1
         if not text.units:
@@ -599,11 +651,18 @@ class Importer:
                 self.report.warn(f"{event.path}: removed by {event.change.message.subject} "
                                  f"({event.change.sha[:12]}) before any of its versions was recorded")
             return
+        if row.retracted:
+            return
         try:
             await retract_act(self.pool, actor=self.options.actor, act_id=row.act_id,
-                              reason=f"{event.path} removed by {event.change.message.subject}")
-        except NeedsCorrections as exc:
+                              reason=f"{event.path} removed by {event.change.message.subject} "
+                                     f"(legalize commit {event.change.sha[:12]})")
+        except DomainError as exc:
             await self._defer("retraction", event.change.sha, event.path, row.identifier, row.act_id, exc.detail)
+            return
+        await legalize_store.set_retracted(self.pool, repository=self.repository, identifier=row.identifier)
+        self.laws.pop(row.identifier, None)
+        self.report.retractions += 1
 
     async def _defer(self, kind: str, commit: str, path: str, identifier: str | None, act_id: str | None,
                      detail: str) -> None:

@@ -69,6 +69,12 @@ async def set_law_file(
         await db.execute(q("legalize_file_set"), repository, identifier, path, act_id, last_commit, last_valid_from)
 
 
+async def set_retracted(db: Db, *, repository: str, identifier: str) -> None:
+    """The act the law file became was retracted (its file removed)."""
+    async with translate():
+        await db.execute(q("legalize_file_retracted"), repository, identifier)
+
+
 async def defer(
     db: Db, *, repository: str, commit: str, path: str, identifier: str | None, act_id: str | None, kind: str,
     detail: str,

@@ -23,6 +23,10 @@ DO UPDATE SET path = EXCLUDED.path, act_id = EXCLUDED.act_id,
               last_valid_from = coalesce(EXCLUDED.last_valid_from, legalize_files.last_valid_from),
               updated_at = now()
 
+-- name: legalize_file_retracted
+-- Notes that the act a law file became was retracted, its file removed.
+UPDATE legalize_files SET retracted = true, updated_at = now() WHERE repository = $1 AND identifier = $2
+
 -- name: legalize_file_by_path
 -- The law file of a repository at a path, if one was read there.
 SELECT identifier, path, act_id, last_commit, last_valid_from, retracted

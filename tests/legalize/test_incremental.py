@@ -1,11 +1,10 @@
 """Importing a repository in steps: only new commits are read, an interrupted import resumes, a rewritten
-history is refused; and what would supersede recorded knowledge (a correction of a version an earlier import
-recorded, a removed law) waits, listed, for the corrections command (importer.apply_correction and
-importer.retract_act)."""
+history is refused; and what supersedes recorded knowledge (a correction of a version an earlier import
+recorded, a removed law) is recorded in transaction time (importer.apply_correction and importer.retract_act,
+through the corrections command): today's answer changes, `as_of` before it gives the earlier one."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +14,6 @@ import pytest
 from service.domain.texts import normalise_text
 from service.legalize.commits import CommitType
 from service.legalize.errors import LegalizeError
-from service.store import legalize as legalize_store
-from service.store.db import create_pool
 from tests.conftest import Api
 from tests.legalize import oracle
 from tests.legalize.builders import Repo, law
@@ -28,39 +25,47 @@ BEFORE_CORRECTIONS = "d0c87c619e5acb70e39a39f1b9361934ca490df7"
 CORRECTED = ["O-R-153-2018", "O-R-158-2018", "O-R-171-2019", "O-R-174-2020", "O-R-175-2020"]
 
 
-async def test_corrections_of_recorded_versions_wait_for_corrections_support(api: Api, pe_sample: Path) -> None:
+async def test_corrections_of_recorded_versions_are_corrections_in_transaction_time(
+        api: Api, pe_sample: Path, owner: asyncpg.Connection) -> None:
     first = await import_repo(api.dsn, pe_sample, until=BEFORE_CORRECTIONS)
     assert first.commits == 7 and first.editions == 7
+    before = await owner.fetchval("SELECT max(seq) FROM ledger")
     second = await import_repo(api.dsn, pe_sample)
-    assert second.commits == 73
-    assert Counter(d.kind for d in second.deferred) == {"correction": 5, "retraction": 1}
-    assert all("needs corrections support" in d.detail for d in second.deferred)
-    pool = await create_pool(api.dsn, min_size=1, max_size=1)
-    try:
-        kept = await legalize_store.deferred(pool, repository=second.repository)
-    finally:
-        await pool.close()
-    assert sorted(d.identifier or "" for d in kept) == sorted(["DLEG-1669-2030", *CORRECTED])
-    # Until then the earlier knowledge stands: the ordinance keeps its placeholder date and first text ...
+    assert second.commits == 73 and second.deferred == []
+    assert (second.corrections, second.retractions) == (5, 1)
     laws, _ = oracle.laws(pe_sample)
-    ordinance = await act_id(api, "O-R-153-2018")
-    editions = (await api.get(f"/v1/acts/{ordinance}/editions")).json()["items"]
-    assert [e["valid_from"] for e in editions] == ["2026-05-19"]
-    bootstrap = "72ee74a4f7b97355d6d90f2e6bc75e98aed4fade"
-    placeholder = normalise_text(oracle.body(pe_sample, bootstrap, "pe-cus/O-R-153-2018.md"))
-    assert (await text_on(api, ordinance, date(2026, 6, 1)))["text"] == placeholder
-    # ... the removed law is still known, and every other law is as git says.
-    assert (await api.get("/v1/acts", params={"external_id": "DLEG-1669-2030"})).json()["items"]
+    for identifier in CORRECTED:
+        ordinance = await act_id(api, identifier)
+        law = next(x for x in laws if x.identifier == identifier)
+        # Today: the corrected date and text, as git says ...
+        editions = (await api.get(f"/v1/acts/{ordinance}/editions")).json()["items"]
+        assert [e["valid_from"] for e in editions] == [d.isoformat() for d, _ in law.versions]
+        for day in law.days():
+            assert (await text_on(api, ordinance, day))["text"] == oracle.text_in_force(pe_sample, law, day)
+        # ... and as known before the correction: the placeholder date and the first text.
+        then = (await api.get(f"/v1/acts/{ordinance}/editions", params={"as_of": str(before)})).json()["items"]
+        assert [e["valid_from"] for e in then] == ["2026-05-19"]
+        placeholder = normalise_text(oracle.body(pe_sample, BEFORE_CORRECTIONS, law.path))
+        old = await api.get(f"/v1/acts/{ordinance}/text", params={"date": "2026-06-01", "as_of": str(before)})
+        assert old.status_code == 200 and old.json()["text"] == placeholder
+    # The removed law is retracted: unknown today, known with an earlier as_of.
+    assert (await api.get("/v1/acts", params={"external_id": "DLEG-1669-2030"})).json()["items"] == []
+    known = (await api.get("/v1/acts", params={"external_id": "DLEG-1669-2030", "as_of": str(before)})).json()
+    assert len(known["items"]) == 1
+    gone = await api.get(f"/v1/acts/{known['items'][0]['id']}")
+    assert gone.status_code == 404
+    # Every other law is as git says.
     for other in laws:
         if other.identifier in CORRECTED:
             continue
         act = await act_id(api, other.identifier)
         for day in other.days():
             assert (await text_on(api, act, day))["text"] == oracle.text_in_force(pe_sample, other, day), other.path
+    # Read again, nothing more is recorded.
+    again = await import_repo(api.dsn, pe_sample)
+    assert again.commits == 0 and again.corrections == 0 and again.retractions == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: wire importer.apply_correction to the corrections command and "
-                   "reads to as_of; then this passes and the marker goes")
 async def test_a_correction_changes_todays_answer_and_as_of_keeps_the_earlier_one(api: Api, pe_sample: Path,
                                                                                   owner: asyncpg.Connection) -> None:
     await import_repo(api.dsn, pe_sample, until=BEFORE_CORRECTIONS)
@@ -71,6 +76,11 @@ async def test_a_correction_changes_todays_answer_and_as_of_keeps_the_earlier_on
     assert [e["valid_from"] for e in today] == ["2018-01-01"]
     then = (await api.get(f"/v1/acts/{ordinance}/editions", params={"as_of": str(before)})).json()["items"]
     assert [e["valid_from"] for e in then] == ["2026-05-19"]
+    # The status follows: in force from the corrected date today, not yet in force then as known before.
+    now_status = (await api.get(f"/v1/acts/{ordinance}/status", params={"date": "2019-01-01"})).json()["status"]
+    then_status = (await api.get(f"/v1/acts/{ordinance}/status",
+                                 params={"date": "2019-01-01", "as_of": str(before)})).json()["status"]
+    assert now_status["code"] != then_status["code"]
 
 
 class Interrupted(Exception):
