@@ -98,7 +98,8 @@ class ExpressionState:
 
 def state_from_units(units: Iterable[Unit], previous: ExpressionState | None, *, source_act: str | None,
                      amendment: str | None = None) -> ExpressionState:
-    """A full expression as a state: a unit that says what it said before keeps its earlier attribution."""
+    """A full expression as a state: a unit that says what it said before keeps its earlier attribution; a
+    changed one is credited to its own `source_act` when it names one, else to the edition's."""
     before = previous.visible() if previous is not None else {}
     versions: dict[str, UnitVersion] = {}
     wids = []
@@ -106,7 +107,8 @@ def state_from_units(units: Iterable[Unit], previous: ExpressionState | None, *,
     for u in units:
         if u.breaks is not None:
             breaks[u.wid] = u.breaks
-        v = UnitVersion(u.eid, u.kind, u.num, u.heading, u.sha256, u.text_available, False, source_act, amendment)
+        v = UnitVersion(u.eid, u.kind, u.num, u.heading, u.sha256, u.text_available, False,
+                        u.source_act or source_act, amendment)
         old = before.get(u.wid)
         versions[u.wid] = old if old is not None and old.content() == v.content() else v
         wids.append(u.wid)

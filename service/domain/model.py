@@ -103,6 +103,9 @@ class Unit:
     # Line breaks between the previous unit's text and this one's in the expression's text; None: a blank
     # line (two), which is how units without a recorded layout are joined.
     breaks: int | None = None
+    # The act credited with this unit's wording when an edition made by several acts on one day says which
+    # act made which unit (None: the edition's first source act).
+    source_act: str | None = None
 
 
 @dataclass(frozen=True)

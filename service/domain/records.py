@@ -74,10 +74,13 @@ def edition_record(
 
 
 def _expression_payload(units: list[Unit]) -> dict[str, Any]:
-    """The units; with their line breaks only when some unit records them (older payloads stay as they were)."""
+    """The units; with their line breaks only when some unit records them, and the act credited with each
+    unit only when some unit names one (older payloads stay as they were)."""
     out: dict[str, Any] = {"units": [_unit_payload(u) for u in units]}
     if any(u.breaks is not None for u in units):
         out["breaks"] = [u.breaks if u.breaks is not None else 2 for u in units]
+    if any(u.source_act is not None for u in units):
+        out["sources"] = [u.source_act for u in units]
     return out
 
 

@@ -430,8 +430,10 @@ class Importer:
             changes.append(Attribution(version, changed, named))
             before = units
         sources = await self._sources(event, law, doc)
+        several = len(sources) > 1 and not doc.lextime
+        units = await self._credited(text.units, changes, law, doc) if several else text.units
         edition = NewEdition(act_id=law.act_id, valid_from=event.date or date.min, source_acts=tuple(sources),
-                             note=v.edition_note(event, doc.meta, text), expressions={law.lang: text.units})
+                             note=v.edition_note(event, doc.meta, text), expressions={law.lang: units})
         if doc.lextime:
             edition = self._as_recorded(edition, doc)
         corrected = False
@@ -479,6 +481,18 @@ class Importer:
         subjects = [c.message.subject for ver in event.versions for c in ver.changes]
         shas = [c.sha[:12] for ver in event.versions for c in ver.changes]
         return f"{event.path}: {'; '.join(subjects)} (legalize commits {', '.join(shas)})"[:2000]
+
+    async def _credited(self, units: list[Unit], changes: list[Attribution], law: Law, doc: Document) -> list[Unit]:
+        """Several reforms on one legal date: each unit a reform changed is credited to that reform's source
+        act (the last one that changed it), so that the unit history says which reform made which article."""
+        credit: dict[str, str] = {}
+        for change in changes:
+            source = self._source_id(change.version, law)
+            if source is None:
+                continue
+            act_id = await self._reference(source, change.version, law, doc)
+            credit.update((eid, act_id) for eid in change.changed)
+        return [replace(u, source_act=credit[u.eid]) if u.eid in credit else u for u in units]
 
     @staticmethod
     def _as_recorded(edition: NewEdition, doc: Document) -> NewEdition:

@@ -30,11 +30,13 @@ from service.store.queries import q
 
 
 def _units(expression: dict[str, Any]) -> list[Unit]:
-    """An expression's units as its payload gives them, with the line breaks before each when it records them."""
+    """An expression's units as its payload gives them, with the line breaks before each and the act credited
+    with each when it records them."""
     units = expression["units"]
     breaks = expression.get("breaks") or [None] * len(units)
+    sources = expression.get("sources") or [None] * len(units)
     return [Unit(u["eid"], u["wid"], u["kind"], u.get("num"), u.get("heading"), None, bool(u["text_available"]),
-                 u.get("sha256"), b) for u, b in zip(units, breaks, strict=True)]
+                 u.get("sha256"), b, s) for u, b, s in zip(units, breaks, sources, strict=True)]
 
 
 async def add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:

@@ -12,7 +12,9 @@ import pytest
 
 from service.domain.texts import normalise_text
 from tests.conftest import Api
+from service.legalize.commits import CommitType
 from tests.legalize import oracle
+from tests.legalize.builders import Repo, law
 from tests.legalize.conftest import import_repo
 from tests.test_openapi import conforms
 
@@ -88,6 +90,51 @@ async def test_the_constitution_has_its_31_reforms_attributed_to_their_articles(
     reform = (await imported.get(f"/v1/acts/{sources['LEY-REFORMA-32189-2024']}")).json()
     assert reform["titles"] == {"es": "Ley de Reforma Constitucional que reconoce oficialmente al pueblo afroperuano"}
     assert reform["publication"]["date"] == "2024-12-11"
+
+
+async def test_the_constitution_timeline_lists_its_reforms_each_on_its_own_articles(imported: Api) -> None:
+    con = await act_id(imported, "CON-1993")
+    timeline = conforms(await imported.get(f"/v1/acts/{con}/timeline"))
+    points = {p["date"]: p["events"] for p in timeline["points"]}
+    editions = {day: e for day, events in points.items() for e in events if e["type"] == "edition"}
+    assert len(editions) == 26 and editions["1993-12-30"]["source_acts"] == []
+    reforms = [s for e in editions.values() for s in e["source_acts"]]
+    assert len(reforms) == len(set(reforms)) == 31
+    by_identifier = {}
+    for source in reforms:
+        act = (await imported.get(f"/v1/acts/{source}")).json()
+        assert act["external_ids"][0].startswith("LEY-REFORMA-")  # the commit's Source-Id
+        by_identifier[act["external_ids"][0]] = source
+    # Every unit a reform changed is credited to a reform of that day, never to another day's.
+    for day, edition in editions.items():
+        credited = {e["act"] for e in points[day] if e["type"] == "unit"}
+        assert credited <= set(edition["source_acts"]) | {None}, day
+    # The two reforms of 2024-12-11, each on its own articles: the sample's reforms change the front matter only
+    # (the source gives the consolidated text), so the articles are the ones each commit names.
+    assert len(editions["2024-12-11"]["source_acts"]) == 2
+    stated = sorted((e["eId"], e["act"]) for e in points["2024-12-11"] if e["type"] == "relation")
+    first, second = by_identifier["LEY-REFORMA-32188-2024"], by_identifier["LEY-REFORMA-32189-2024"]
+    assert stated == sorted([("art_7", first), ("art_23", first), ("art_89", second)])
+    assert all(e["relation_type"] == "amends" for e in points["2024-12-11"] if e["type"] == "relation")
+
+
+async def test_two_reforms_of_one_day_each_credited_with_the_units_they_changed(api: Api, tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    path = "pe/L-1.md"
+    repo.version({path: law("L-1", "Artículo 1. Uno.\n\nArtículo 2. Dos.\n")}, CommitType.NEW, "Ley 1",
+                 source_id="L-1", day="2001-01-01", norm_id="L-1")
+    repo.version({path: law("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos.\n")}, CommitType.REFORM,
+                 "Ley 1 — arts. 1", source_id="L-A", day="2005-05-05", norm_id="L-1")
+    repo.version({path: law("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos bis.\n")}, CommitType.REFORM,
+                 "Ley 1 — arts. 2", source_id="L-B", day="2005-05-05", norm_id="L-1")
+    await import_repo(api.dsn, repo.path)
+    act, first, second = [await act_id(api, x) for x in ("L-1", "L-A", "L-B")]
+    timeline = conforms(await api.get(f"/v1/acts/{act}/timeline"))
+    day = next(p["events"] for p in timeline["points"] if p["date"] == "2005-05-05")
+    edition = next(e for e in day if e["type"] == "edition")
+    assert edition["source_acts"] == [first, second]
+    assert sorted((e["eId"], e["act"]) for e in day if e["type"] == "unit") == [("art_1", first), ("art_2", second)]
+    assert (await text_on(api, act, date(2005, 5, 5)))["text"] == "Artículo 1. Uno bis.\n\nArtículo 2. Dos bis."
 
 
 async def test_acts_carry_the_front_matter(imported: Api) -> None:
