@@ -472,10 +472,12 @@ def _add_legalize_commands(commands: argparse._SubParsersAction[argparse.Argumen
         help="load a legalize repository's history (one git repository per country)",
         description="Record a legalize repository (Legalize Format Spec v0.4: one Markdown file per law, one "
         "commit per version, the legal date in the Source-Date trailer) through the same write commands as the "
-        "API: acts, an edition per legal version, amends and repeals relations. Only the commits after the last "
-        "import of the repository are read; an interrupted import resumes where it stopped.",
-        epilog="Exit status: 0 done; 3 done, with changes that wait for corrections support (a correction of a "
-        "version recorded by an earlier import, a removed law); 1 error.",
+        "API: acts, an edition per legal version, amends and repeals relations; a correction of a version an "
+        "earlier import recorded, and a removed law, as corrections and retractions in transaction time (as_of "
+        "before them gives the earlier answers). Only the commits after the last import of the repository are "
+        "read; an interrupted import resumes where it stopped.",
+        epilog="Exit status: 0 done; 1 an error, or done with changes that could not be recorded (listed in the "
+        "summary, kept in legalize_deferred).",
     )
     importer.add_argument("repo", metavar="REPO", help="the repository's working copy (a git clone)")
     importer.add_argument("--since", metavar="REV", help="import the commits after this revision (sha, tag, "
