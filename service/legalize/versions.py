@@ -57,7 +57,7 @@ def _field(raw: Mapping[str, Any], key: str) -> str | None:
 
 def units_from_spec(body: str, spec: object) -> list[Unit]:
     """Units cut from the body as Lextime's export describes them: each unit's lines and the line breaks
-    before it, in order; units without text take no lines."""
+    before it, in order; units without text, or with an empty one, take no lines."""
     if not isinstance(spec, list):
         raise LegalizeError("lextime_edition.units must be a list")
     text = normalise_text(body)
@@ -74,7 +74,9 @@ def units_from_spec(body: str, spec: object) -> list[Unit]:
         if not isinstance(count, int) or count < 0 or (breaks is not None and not isinstance(breaks, int)):
             raise LegalizeError(f"lextime_edition.units: {eid}: lines and breaks must be whole numbers")
         body_lines: list[str] = []
-        if available:
+        if available and count == 0:
+            pass  # a unit whose words are known to be empty: it takes no line of the body
+        elif available:
             if started:
                 pos += (breaks if breaks is not None and breaks > 0 else 2) - 1
             body_lines, pos, started = lines[pos:pos + count], pos + count, True
@@ -92,7 +94,7 @@ def unit_spec(units: Sequence[Unit]) -> list[dict[str, Any]]:
     """How Lextime's export describes an expression's units, for `units_from_spec` to cut them back."""
     return [{"eId": u.eid, "wId": u.wid, "kind": u.kind, "num": u.num, "heading": u.heading,
              "lines": len(u.text.split("\n")) if u.text_available and u.text else 0,
-             "breaks": u.breaks, "text_available": bool(u.text_available and u.text)} for u in units]
+             "breaks": u.breaks, "text_available": bool(u.text_available)} for u in units]
 
 
 def changed_units(before: Sequence[Unit] | None, after: Sequence[Unit]) -> tuple[str, ...]:
