@@ -12,6 +12,7 @@ import pytest
 
 from service.domain.texts import normalise_text
 from tests.conftest import Api
+from service.domain.proof import check_proof
 from service.legalize.commits import CommitType
 from tests.legalize import oracle
 from tests.legalize.builders import Repo, law
@@ -196,3 +197,16 @@ async def test_one_jurisdiction(api: Api, pe_sample: Path) -> None:
     assert report.acts_created == 5 and report.editions == 5
     acts = (await api.get("/v1/acts")).json()["items"]
     assert sorted(a["jurisdiction"] for a in acts) == ["pe-cus"] * 5
+
+
+async def test_a_proof_of_a_legalize_text_checks_offline(imported: Api, pe_sample: Path) -> None:
+    """The proof of a text whose units keep their line breaks: the offline check joins them the same way."""
+    law = next(x for x in oracle.laws(pe_sample)[0] if x.identifier == "CON-1993")
+    act = await act_id(imported, "CON-1993")
+    day = law.versions[-1][0]
+    proof = conforms(await imported.get("/v1/audit/proof", params={"act_id": act, "date": day.isoformat()}))
+    assert proof["answer"]["text"] == oracle.text_in_force(pe_sample, law, day)
+    assert any(u.get("breaks") == 1 for u in proof["units"])  # a unit on the next line, not after a blank one
+    assert check_proof(proof) == []
+    forged = {**proof, "units": [{k: v for k, v in u.items() if k != "breaks"} for u in proof["units"]]}
+    assert check_proof(forged) != []
