@@ -300,6 +300,8 @@ class Importer:
         if known is not None:
             return known
         row = await legalize_store.law_file(self.pool, repository=self.repository, identifier=identifier)
+        if row is not None and row.retracted:
+            row = None  # its file was removed and its act retracted: the law back in the repository is new
         act_id = row.act_id if row else await self._existing_act(doc)
         lang = self._language(doc)
         if act_id is None:

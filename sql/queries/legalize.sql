@@ -14,13 +14,17 @@ SELECT identifier, path, act_id, last_commit, last_valid_from, retracted
 FROM legalize_files WHERE repository = $1 AND identifier = $2
 
 -- name: legalize_file_set
--- Records the act a law file became and the version last recorded from it.
+-- Records the act a law file became and the version last recorded from it (a new act for a file whose act was
+-- retracted starts afresh).
 INSERT INTO legalize_files (repository, identifier, path, act_id, last_commit, last_valid_from)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (repository, identifier)
 DO UPDATE SET path = EXCLUDED.path, act_id = EXCLUDED.act_id,
-              last_commit = coalesce(EXCLUDED.last_commit, legalize_files.last_commit),
-              last_valid_from = coalesce(EXCLUDED.last_valid_from, legalize_files.last_valid_from),
+              last_commit = CASE WHEN legalize_files.act_id <> EXCLUDED.act_id THEN EXCLUDED.last_commit
+                                 ELSE coalesce(EXCLUDED.last_commit, legalize_files.last_commit) END,
+              last_valid_from = CASE WHEN legalize_files.act_id <> EXCLUDED.act_id THEN EXCLUDED.last_valid_from
+                                     ELSE coalesce(EXCLUDED.last_valid_from, legalize_files.last_valid_from) END,
+              retracted = legalize_files.retracted AND legalize_files.act_id = EXCLUDED.act_id,
               updated_at = now()
 
 -- name: legalize_file_retracted

@@ -200,3 +200,27 @@ async def test_replaying_the_ledger_rebuilds_the_same_tables(api: Api, pe_sample
         await admin.close()
     for table in original:
         assert sorted(map(repr, rebuilt[table])) == sorted(map(repr, original[table])), table
+
+
+async def test_a_removed_law_is_retracted_and_a_law_back_in_its_place_is_a_new_act(api: Api, tmp_path: Path,
+                                                                                   owner: asyncpg.Connection) -> None:
+    repo = Repo(tmp_path / "r")
+    path = "pe/L-1.md"
+    repo.version({path: law("L-1", "Artículo 1. Uno.")}, CommitType.NEW, "Ley 1", source_id="L-1", day="2001-01-01",
+                 norm_id="L-1")
+    await import_repo(api.dsn, repo.path)
+    first = await act_id(api, "L-1")
+    known = await owner.fetchval("SELECT max(seq) FROM ledger")
+    repo.commit({path: None}, "[correction] Ley 1 publicada por error\n\nNorm-Id: L-1\n")
+    removed = await import_repo(api.dsn, repo.path)
+    assert removed.retractions == 1 and removed.deferred == []
+    assert (await api.get(f"/v1/acts/{first}")).status_code == 404
+    assert (await api.get(f"/v1/acts/{first}", params={"as_of": str(known)})).status_code == 200
+    assert (await api.get("/v1/acts", params={"external_id": "L-1"})).json()["items"] == []
+    repo.version({path: law("L-1", "Artículo 1. Uno otra vez.")}, CommitType.NEW, "Ley 1", source_id="L-1",
+                 day="2002-02-02", norm_id="L-1")
+    back = await import_repo(api.dsn, repo.path)
+    assert back.acts_created == 1 and back.editions == 1
+    again = await act_id(api, "L-1")
+    assert again != first
+    assert (await text_on(api, again, date(2002, 2, 2)))["text"] == "Artículo 1. Uno otra vez."
