@@ -102,8 +102,8 @@ async def timeline(request: Request) -> Response:
             assert v is not None
             points[day].append({"type": "unit", "wId": ch.wid, "eId": v.eid, "changes": [c.value for c in ch.changes],
                                 "act": v.source_act, "amendment": v.amendment})
-    for events in (_stated_unit_events(list(state.relations), act.id), _unit_status_events(list(state.relations), act.id)):
-        dated, pending = events
+    relations = list(state.relations)
+    for dated, pending in (_stated_unit_events(relations, act.id), _unit_status_events(relations, act.id)):
         for day, event in dated:
             points[day].append(event)
         undated.extend(pending)

@@ -15,7 +15,8 @@ from tests.conftest import Api
 from service.domain.proof import check_proof
 from service.legalize.commits import CommitType
 from tests.legalize import oracle
-from tests.legalize.builders import Repo, law
+from tests.legalize.builders import Repo
+from tests.legalize.builders import law as law_file
 from tests.legalize.conftest import import_repo
 from tests.test_openapi import conforms
 
@@ -122,11 +123,11 @@ async def test_the_constitution_timeline_lists_its_reforms_each_on_its_own_artic
 async def test_two_reforms_of_one_day_each_credited_with_the_units_they_changed(api: Api, tmp_path: Path) -> None:
     repo = Repo(tmp_path / "r")
     path = "pe/L-1.md"
-    repo.version({path: law("L-1", "Artículo 1. Uno.\n\nArtículo 2. Dos.\n")}, CommitType.NEW, "Ley 1",
+    repo.version({path: law_file("L-1", "Artículo 1. Uno.\n\nArtículo 2. Dos.\n")}, CommitType.NEW, "Ley 1",
                  source_id="L-1", day="2001-01-01", norm_id="L-1")
-    repo.version({path: law("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos.\n")}, CommitType.REFORM,
+    repo.version({path: law_file("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos.\n")}, CommitType.REFORM,
                  "Ley 1 — arts. 1", source_id="L-A", day="2005-05-05", norm_id="L-1")
-    repo.version({path: law("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos bis.\n")}, CommitType.REFORM,
+    repo.version({path: law_file("L-1", "Artículo 1. Uno bis.\n\nArtículo 2. Dos bis.\n")}, CommitType.REFORM,
                  "Ley 1 — arts. 2", source_id="L-B", day="2005-05-05", norm_id="L-1")
     await import_repo(api.dsn, repo.path)
     act, first, second = [await act_id(api, x) for x in ("L-1", "L-A", "L-B")]
