@@ -51,7 +51,7 @@ def _chain(proof: dict[str, Any], problems: list[str]) -> list[LedgerEntry]:
 
 def _units(proof: dict[str, Any], by_seq: dict[int, LedgerEntry], problems: list[str]) -> None:
     texts = proof.get("texts") or {}
-    parts = []
+    parts: list[str] = []
     for u in proof.get("units") or []:
         if not u.get("text_available"):
             continue
