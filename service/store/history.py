@@ -8,7 +8,9 @@ recorded are applied again, in order, on top of the new state: a replaced unit h
 next version, and an inserted, repealed or renumbered unit is carried into every later state that did not
 itself change it. Only the rows that make some day read differently are written; rows a later entry
 re-derives on the same day are superseded, never updated. Everything is read from the tables as they stand
-before the entry, so replaying the ledger in order rebuilds the same rows.
+before the entry, so replaying the ledger in order rebuilds the same rows. A structure carries, beside its
+wIds, the line breaks before each unit when the expression records its layout (a legalize law file), so
+that the text is given back as written; a unit an amendment inserts follows a blank line.
 """
 
 from __future__ import annotations
