@@ -224,3 +224,30 @@ async def test_a_removed_law_is_retracted_and_a_law_back_in_its_place_is_a_new_a
     again = await act_id(api, "L-1")
     assert again != first
     assert (await text_on(api, again, date(2002, 2, 2)))["text"] == "Artículo 1. Uno otra vez."
+
+
+async def test_a_correction_that_moves_a_version_onto_another_versions_date(api: Api, tmp_path: Path,
+                                                                            owner: asyncpg.Connection) -> None:
+    """A reform recorded with a wrong date, corrected (by a later import, its wording too) to the date of the
+    version before it: the two are one legal date, the later text in force; the wrongly dated edition goes. As
+    known before, the earlier answer stays."""
+    repo = Repo(tmp_path / "r")
+    path = "pe/L-1.md"
+    repo.version({path: law("L-1", "Artículo 1. Uno.")}, CommitType.NEW, "Ley 1", source_id="L-1", day="2001-01-01",
+                 norm_id="L-1")
+    repo.version({path: law("L-1", "Artículo 1. Uno bis.")}, CommitType.REFORM, "Ley 1 — arts. 1", source_id="L-A",
+                 day="2030-01-01", norm_id="L-1")
+    await import_repo(api.dsn, repo.path)
+    act = await act_id(api, "L-1")
+    known = await owner.fetchval("SELECT max(seq) FROM ledger")
+    repo.version({path: law("L-1", "Artículo 1. Uno, bis.")}, CommitType.CORRECTION, "Ley 1 — fecha corregida",
+                 source_id="L-A", day="2001-01-01", norm_id="L-1")
+    report = await import_repo(api.dsn, repo.path)
+    assert report.corrections == 1 and report.deferred == []
+    editions = (await api.get(f"/v1/acts/{act}/editions")).json()["items"]
+    assert [e["valid_from"] for e in editions] == ["2001-01-01"]
+    assert (await text_on(api, act, date(2001, 1, 1)))["text"] == "Artículo 1. Uno, bis."
+    then = (await api.get(f"/v1/acts/{act}/editions", params={"as_of": str(known)})).json()["items"]
+    assert [e["valid_from"] for e in then] == ["2001-01-01", "2030-01-01"]
+    old = await api.get(f"/v1/acts/{act}/text", params={"date": "2001-01-01", "as_of": str(known)})
+    assert old.json()["text"] == "Artículo 1. Uno."
