@@ -1,4 +1,5 @@
-"""The `lextime` command: serve the API, apply migrations, create API keys, import documents, mirror, audit.
+"""The `lextime` command: serve the API, apply migrations, create API keys, import documents, mirror, audit,
+import and export legalize repositories.
 
 Without DATABASE_URL every command uses the embedded PostgreSQL in the data folder, started by this
 process and stopped by it on the way out: SIGTERM and SIGINT are turned into a normal exit so that the
@@ -247,6 +248,29 @@ def cmd_import(args: argparse.Namespace, settings: Settings, signals: StopSignal
     return EXIT_ERROR if missing or any(o.error for o in outcomes) else 0
 
 
+def cmd_import_git(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    from service.legalize.console import run_import
+    from service.legalize.importer import ImportOptions
+
+    options = ImportOptions(repo=Path(args.repo).resolve(), since=args.since, until=args.until,
+                            jurisdiction=args.jurisdiction.lower() if args.jurisdiction else None,
+                            from_start=args.from_start)
+    with database(settings, _data_dir(args, settings), signals) as dsn:
+        _migrate(dsn)
+        return run_import(dsn, options)
+
+
+def cmd_export_git(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    from service.legalize.console import run_export
+    from service.legalize.exporter import ExportOptions
+
+    options = ExportOptions(directory=Path(args.directory).resolve(),
+                            country=args.country.lower() if args.country else None, lang=args.lang)
+    with database(settings, _data_dir(args, settings), signals) as dsn:
+        _migrate(dsn)
+        return run_export(dsn, options)
+
+
 def _prepare(dsn: str, *, demo: bool, host: str, port: int) -> None:
     """Migrations once, in this process, before any worker starts; then the demo data and its key."""
 def _prepare(dsn: str, settings: Settings, *, demo: bool, host: str, port: int) -> None:
@@ -438,7 +462,49 @@ def build_parser() -> argparse.ArgumentParser:
                          help="when the documents were retrieved (RFC 3339, e.g. 2025-03-01T10:00:00+05:00)")
     _add_data_dir(imports)
     imports.set_defaults(handler=cmd_import)
+    _add_legalize_commands(commands)
     return parser
+
+
+def _add_legalize_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser(
+        "import-git",
+        help="load a legalize repository's history (one git repository per country)",
+        description="Record a legalize repository (Legalize Format Spec v0.4: one Markdown file per law, one "
+        "commit per version, the legal date in the Source-Date trailer) through the same write commands as the "
+        "API: acts, an edition per legal version, amends and repeals relations; a correction of a version an "
+        "earlier import recorded, and a removed law, as corrections and retractions in transaction time (as_of "
+        "before them gives the earlier answers). Only the commits after the last import of the repository are "
+        "read; an interrupted import resumes where it stopped.",
+        epilog="Exit status: 0 done; 1 an error, or done with changes that could not be recorded (listed in the "
+        "summary, kept in legalize_deferred).",
+    )
+    importer.add_argument("repo", metavar="REPO", help="the repository's working copy (a git clone)")
+    importer.add_argument("--since", metavar="REV", help="import the commits after this revision (sha, tag, "
+                          "branch) instead of after the last imported one")
+    importer.add_argument("--until", metavar="REV", help="import up to this revision (default: HEAD)")
+    importer.add_argument("--jurisdiction", metavar="CODE", help="only the laws of this directory: a "
+                          "jurisdiction such as pe-cus, or a country such as pe")
+    importer.add_argument("--from-start", action="store_true", help="read the whole history again; what is "
+                          "already recorded is recognised and not recorded twice")
+    _add_data_dir(importer)
+    importer.set_defaults(handler=cmd_import_git)
+
+    exporter = commands.add_parser(
+        "export-git",
+        help="write Lextime's acts as a legalize repository",
+        description="Write Lextime's acts as a new legalize repository in DIR: the manifest (.legalize.yml), one "
+        "Markdown file per act with its front matter, one commit per edition with its type and trailers, git "
+        "dates from Source-Date (clamped to 1970-01-02). Importing it into an empty database gives back the same "
+        "answers.",
+    )
+    exporter.add_argument("directory", metavar="DIR", help="where to write the repository (new or empty)")
+    exporter.add_argument("--country", metavar="CODE", help="only the acts of this country (e.g. kz), its "
+                          "sub-national jurisdictions included")
+    exporter.add_argument("--lang", metavar="LANG", help="the language of the files' text (default: each act's "
+                          "first language; the others travel in the front matter)")
+    _add_data_dir(exporter)
+    exporter.set_defaults(handler=cmd_export_git)
 
 
 # -- the entry point -------------------------------------------------------------------------------

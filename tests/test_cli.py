@@ -24,7 +24,7 @@ from service.embedded import postmasters_of, server_processes_of
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = [[], ["serve"], ["migrate"], ["keys"], ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["mirror"],
-            ["audit"], ["audit", "verify"], ["audit", "check-proof"], ["import"]]
+            ["audit"], ["audit", "verify"], ["audit", "check-proof"], ["import"], ["import-git"], ["export-git"]]
 READY_DEADLINE_S = 90.0
 STOP_DEADLINE_S = 60.0
 
@@ -117,6 +117,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pip install -e '.[test]'" in ci
     assert re.search(r"^\s*pytest\b", ci, re.MULTILINE)
     assert "lextime serve --demo" in ci
+
+
+def test_every_command_is_in_the_list_and_in_the_readme() -> None:
+    import argparse
+
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    names = set(actions[0].choices)
+    assert names == {c[0] for c in COMMANDS if c}
+    commands = (REPO / "README.md").read_text().split("## Commands", 1)[1].split("\n## ", 1)[0]
+    for name in names:
+        assert f"| `lextime {name} " in commands or f"| `lextime {name}`" in commands, name
 
 
 def test_readme_documents_every_setting() -> None:

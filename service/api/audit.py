@@ -112,9 +112,12 @@ async def _proof_body(request: Request, as_of: AsOf, answer: dict[str, object], 
         for s in sources:
             origin = text_source(history, wid=s.wid, sha256=s.sha256, upto=s.recorded_seq) if s.sha256 else None
             produced.update(x for x in (s.recorded_seq, origin) if x is not None)
-            units.append({"eId": s.eid, "wId": s.wid, "sha256": s.sha256, "text_available": s.text_available,
-                          "valid_from": s.valid_from.isoformat(), "recorded_seq": s.recorded_seq,
-                          "text_source_seq": origin})
+            unit: dict[str, object] = {"eId": s.eid, "wId": s.wid, "sha256": s.sha256,
+                                       "text_available": s.text_available, "valid_from": s.valid_from.isoformat(),
+                                       "recorded_seq": s.recorded_seq, "text_source_seq": origin}
+            if s.breaks is not None:
+                unit["breaks"] = s.breaks
+            units.append(unit)
     covering = await checkpoints_store.checkpoint_covering(pool, seq=max(produced), upto=as_of.seq)
     last = covering.seq if covering is not None else as_of.seq
     chain = await feed_store.entries_between(pool, first=min(produced), last=last)

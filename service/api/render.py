@@ -12,6 +12,7 @@ from service.domain.dates import iso
 from service.domain.editions import EditionPeriod
 from service.domain.model import RELATION_INVERSES, Act, Relation, Unit
 from service.domain.status import LABELS, Status, UnitPending
+from service.domain.units import text_of
 from service.store.sources import SourceRef
 
 
@@ -113,9 +114,9 @@ def relation_json(r: Relation, *, from_act: str | None = None, source: SourceRef
 
 
 def joined_text(units: list[Unit]) -> str | None:
-    """The consolidated text: the units that have text, in order, separated by a blank line."""
-    parts = [u.text for u in units if u.text_available and u.text]
-    return "\n\n".join(parts) if parts else None
+    """The consolidated text: the units that have text, in order, separated by a blank line or by the line
+    breaks the expression records (service.domain.units.text_of)."""
+    return text_of(units)
 
 
 def day(d: date) -> str:

@@ -1,6 +1,6 @@
 """An act's points in time: every day on which something about it changed (its status, an edition, an
-amendment, a unit's text or number, a unit's status), with what and why, in date order; and the changes
-whose day is not known yet."""
+amendment, a unit amended or repealed by a stated relation, a unit's text or number, a unit's status), with
+what and why, in date order; and the changes whose day is not known yet."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from service.domain.model import Relation
 from service.domain.status import LABELS, StatusCode, status_periods
 from service.store import units as units_store
 
-_ORDER = {"status": 0, "edition": 1, "amendment": 2, "unit": 3, "unit_status": 4}
+_ORDER = {"status": 0, "edition": 1, "amendment": 2, "relation": 3, "unit": 4, "unit_status": 5}
+_STATED = ("amends", "repeals")
 _UNIT_STATUS = {"suspends": StatusCode.SUSPENDED, "resumes": StatusCode.IN_FORCE, "commences": StatusCode.IN_FORCE}
 
 
@@ -50,6 +51,24 @@ def _unit_status_events(relations: list[Relation], act_id: str) -> tuple[list[tu
         dated.append((r.effective_date, event))
         if r.type == "suspends" and r.ends_on is not None:
             dated.append((r.ends_on, _relation_event(r, StatusCode.IN_FORCE, "the suspension ends")))
+    return dated, undated
+
+
+def _stated_unit_events(relations: list[Relation], act_id: str) -> tuple[list[tuple[date, dict[str, Any]]],
+                                                                          list[dict[str, Any]]]:
+    """Amendments and repeals of the act's units recorded as relations of their own, not made by a unit-level
+    amendment (whose `amendment` and `unit` events already say so): which act changed which unit, e.g. each
+    of two reforms of one day on its own articles when the source gives the consolidated text only."""
+    dated, undated = [], []
+    for r in relations:
+        if r.target_act != act_id or r.target_unit is None or r.target_wid is not None or r.type not in _STATED:
+            continue
+        event = {"type": "relation", "relation": r.id, "relation_type": r.type, "act": r.source_act,
+                 "eId": r.target_unit, "note": r.note}
+        if r.effective_date is None:
+            undated.append(event)
+        else:
+            dated.append((r.effective_date, event))
     return dated, undated
 
 
@@ -83,10 +102,11 @@ async def timeline(request: Request) -> Response:
             assert v is not None
             points[day].append({"type": "unit", "wId": ch.wid, "eId": v.eid, "changes": [c.value for c in ch.changes],
                                 "act": v.source_act, "amendment": v.amendment})
-    dated, pending = _unit_status_events(list(state.relations), act.id)
-    for day, event in dated:
-        points[day].append(event)
-    undated.extend(pending)
+    relations = list(state.relations)
+    for dated, pending in (_stated_unit_events(relations, act.id), _unit_status_events(relations, act.id)):
+        for day, event in dated:
+            points[day].append(event)
+        undated.extend(pending)
     return read_response(as_of, {
         "act": act.id, "lang": lang,
         "points": [{"date": day.isoformat(), "events": sorted(points[day], key=lambda e: _ORDER[e["type"]])}

@@ -41,10 +41,13 @@ class UnitVersion:
 
 @dataclass(frozen=True)
 class ExpressionState:
-    """The units of one language in document order; `units` holds the version of each unit in `wids`."""
+    """The units of one language in document order; `units` holds the version of each unit in `wids`;
+    `breaks` the line breaks before a unit in the text where its layout is recorded (a Markdown law file's
+    lines), keyed by wId: a unit without an entry follows a blank line."""
 
     wids: tuple[str, ...] = ()
     units: Mapping[str, UnitVersion] = field(default_factory=dict)
+    breaks: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = [w for w in self.wids if w not in self.units]
@@ -85,19 +88,31 @@ class ExpressionState:
     def visible(self) -> dict[str, UnitVersion]:
         return {w: self.units[w] for w in self.wids}
 
+    def layout(self) -> tuple[int, ...] | None:
+        """The line breaks before each unit in `wids` order, as stored beside the structure; None when no
+        unit's layout is recorded (every unit after a blank line)."""
+        if not any(w in self.breaks for w in self.wids):
+            return None
+        return tuple(self.breaks.get(w, 2) for w in self.wids)
+
 
 def state_from_units(units: Iterable[Unit], previous: ExpressionState | None, *, source_act: str | None,
                      amendment: str | None = None) -> ExpressionState:
-    """A full expression as a state: a unit that says what it said before keeps its earlier attribution."""
+    """A full expression as a state: a unit that says what it said before keeps its earlier attribution; a
+    changed one is credited to its own `source_act` when it names one, else to the edition's."""
     before = previous.visible() if previous is not None else {}
     versions: dict[str, UnitVersion] = {}
     wids = []
+    breaks: dict[str, int] = {}
     for u in units:
-        v = UnitVersion(u.eid, u.kind, u.num, u.heading, u.sha256, u.text_available, False, source_act, amendment)
+        if u.breaks is not None:
+            breaks[u.wid] = u.breaks
+        v = UnitVersion(u.eid, u.kind, u.num, u.heading, u.sha256, u.text_available, False,
+                        u.source_act or source_act, amendment)
         old = before.get(u.wid)
         versions[u.wid] = old if old is not None and old.content() == v.content() else v
         wids.append(u.wid)
-    return ExpressionState(tuple(wids), versions)
+    return ExpressionState(tuple(wids), versions, breaks)
 
 
 class Change(StrEnum):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-LANGUAGES = ("kk", "ru", "en")
-AKN_LANGUAGES = {"kaz": "kk", "rus": "ru", "eng": "en"}
+LANGUAGES = ("kk", "ru", "en", "es", "pt", "fr", "de", "it", "nl", "sv", "da", "nb", "fi", "et", "lv", "lt", "pl",
+             "sk", "ro", "el", "ko")
+AKN_LANGUAGES = {"kaz": "kk", "rus": "ru", "eng": "en", "spa": "es", "por": "pt", "fra": "fr", "deu": "de",
+                 "ita": "it", "nld": "nl", "swe": "sv", "dan": "da", "nob": "nb", "fin": "fi", "est": "et",
+                 "lav": "lv", "lit": "lt", "pol": "pl", "slk": "sk", "ron": "ro", "ell": "el", "kor": "ko"}
 
 ACT_TYPES = (
     "constitution", "constitutional_law", "code", "law", "decree", "resolution", "normative_resolution",
@@ -97,6 +100,12 @@ class Unit:
     text: str | None
     text_available: bool
     sha256: str | None = None
+    # Line breaks between the previous unit's text and this one's in the expression's text; None: a blank
+    # line (two), which is how units without a recorded layout are joined.
+    breaks: int | None = None
+    # The act credited with this unit's wording when an edition made by several acts on one day says which
+    # act made which unit (None: the edition's first source act).
+    source_act: str | None = None
 
 
 @dataclass(frozen=True)

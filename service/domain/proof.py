@@ -51,7 +51,7 @@ def _chain(proof: dict[str, Any], problems: list[str]) -> list[LedgerEntry]:
 
 def _units(proof: dict[str, Any], by_seq: dict[int, LedgerEntry], problems: list[str]) -> None:
     texts = proof.get("texts") or {}
-    parts = []
+    parts: list[str] = []
     for u in proof.get("units") or []:
         if not u.get("text_available"):
             continue
@@ -60,15 +60,21 @@ def _units(proof: dict[str, Any], by_seq: dict[int, LedgerEntry], problems: list
         if body is None or text_digest(body) != sha:
             problems.append(f"unit {wid}: the text given does not hash to {sha}")
             continue
+        if not body:
+            continue  # an empty text is not part of the consolidated text
+        if parts:
+            breaks = u.get("breaks")
+            parts.append("\n" * (breaks if isinstance(breaks, int) and breaks > 0 else 2))
         parts.append(body)
         source = by_seq.get(u.get("text_source_seq") or 0)
         if source is None or not _has_wid(source.payload, str(wid), str(sha)):
             problems.append(f"unit {wid}: no entry of the chain records it with text {sha}")
         if u.get("recorded_seq") not in by_seq:
             problems.append(f"unit {wid}: the entry that recorded its version is not in the chain")
-    joined = "\n\n".join(parts) if parts else None
+    joined = "".join(parts) if parts else None
     if (text_digest(joined) if joined is not None else None) != proof.get("text_sha256"):
-        problems.append("text_sha256 is not the hash of the units' texts joined by blank lines")
+        problems.append("text_sha256 is not the hash of the units' texts joined by their line breaks (a blank "
+                        "line where none is given)")
 
 
 def _end(proof: dict[str, Any], chain: list[LedgerEntry], public_key: str | None, problems: list[str]) -> None:

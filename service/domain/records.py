@@ -68,9 +68,20 @@ def edition_record(
         "text_completeness": completeness,
         # The languages in order: the keys of `expressions` lose theirs in jsonb (and in RFC 8785).
         "languages": list(expressions),
-        "expressions": {lang: {"units": [_unit_payload(u) for u in us]} for lang, us in expressions.items()},
+        "expressions": {lang: _expression_payload(us) for lang, us in expressions.items()},
     }
     return EditionRecord(payload, texts)
+
+
+def _expression_payload(units: list[Unit]) -> dict[str, Any]:
+    """The units; with their line breaks only when some unit records them, and the act credited with each
+    unit only when some unit names one (older payloads stay as they were)."""
+    out: dict[str, Any] = {"units": [_unit_payload(u) for u in units]}
+    if any(u.breaks is not None for u in units):
+        out["breaks"] = [u.breaks if u.breaks is not None else 2 for u in units]
+    if any(u.source_act is not None for u in units):
+        out["sources"] = [u.source_act for u in units]
+    return out
 
 
 def relation_payload(r: Relation) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def _with(state: ExpressionState, changes: Mapping[str, UnitVersion], wids: tupl
           ) -> ExpressionState:
     units = dict(state.units)
     units.update(changes)
-    return ExpressionState(wids if wids is not None else state.wids, units)
+    return ExpressionState(wids if wids is not None else state.wids, units, state.breaks)
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,16 @@ def eid_from_numbering(kind: str, num: str | None, parent: str | None = None) ->
         raise Invalid(f"no eId prefix for kind {kind!r}", field="kind")
     own = prefix if num is None else f"{prefix}_{eid_number(num)}"
     return check_eid(f"{parent}__{own}" if parent else own, field="eId")
+
+
+def text_of(units: Iterable[Unit]) -> str | None:
+    """The expression's text: the units that have text, in order, each after its recorded line breaks (a
+    blank line where none is recorded); None when no unit has text."""
+    parts: list[str] = []
+    for u in units:
+        if not (u.text_available and u.text):
+            continue
+        if parts:
+            parts.append("\n" * (u.breaks if u.breaks is not None and u.breaks > 0 else 2))
+        parts.append(u.text)
+    return "".join(parts) if parts else None

@@ -56,6 +56,7 @@ class UnitSource:
     text_available: bool
     valid_from: date
     recorded_seq: int
+    breaks: int | None = None  # the line breaks before the unit in the text, where the layout is recorded
 
 
 async def expression_sources(
@@ -66,4 +67,4 @@ async def expression_sources(
         rows = await conn.fetch(q("expression_sources_at"), act_id, lang, day, as_of)
     structure = rows[0]["structure_seq"] if rows else None
     return structure, [UnitSource(r["eid"], r["wid"], r["text_sha256"], r["text_available"], r["valid_from"],
-                                  r["recorded_seq"]) for r in rows]
+                                  r["recorded_seq"], r["breaks"]) for r in rows]

@@ -17,7 +17,7 @@ import asyncpg
 from service.domain.errors import Conflict, NotFound
 from service.domain.ledger import LedgerEntry
 from service.store import projections as base
-from service.store import unit_projections
+from service.store import history, unit_projections
 from service.store.queries import q
 
 # A unit version as it is restored: eid, kind, num, heading, sha256, text available, the act credited,
@@ -47,6 +47,12 @@ async def _restore(conn: asyncpg.Connection, act_id: str, lang: str, day: date, 
     await conn.execute(q("unit_versions_restore"), act_id, lang, day, seq, list(versions), *cols)
 
 
+async def _shape(conn: asyncpg.Connection, act_id: str, lang: str, day: date) -> history.Shape | None:
+    """The current structure in force at the end of `day`: its wIds and line breaks."""
+    row = await conn.fetchrow(q("structure_current_at"), act_id, lang, day)
+    return history.shape_from_row(row) if row is not None else None
+
+
 async def remove_edition(conn: asyncpg.Connection, act_id: str, day: date, seq: int) -> None:
     """Close the edition from `day` and its expressions, leaving every later edition's wording as it was.
 
@@ -58,12 +64,14 @@ async def remove_edition(conn: asyncpg.Connection, act_id: str, day: date, seq: 
         days = [r["valid_from"] for r in await conn.fetch(q("expression_days_after"), act_id, lang, day)]
         before = {d: await _state(conn, act_id, lang, d) for d in days}
         # Structures are written only where they change, so a later day may rest on the one closed here.
-        shapes = {d: await conn.fetchval(q("structure_current_at"), act_id, lang, d) for d in days}
+        shapes = {d: await _shape(conn, act_id, lang, d) for d in days}
         await conn.execute(q("unit_versions_supersede_from"), act_id, lang, day, seq)
         await conn.execute(q("structure_supersede"), act_id, lang, day, seq)
         for d in days:
-            if shapes[d] is not None and await conn.fetchval(q("structure_current_at"), act_id, lang, d) != shapes[d]:
-                await conn.execute(q("structure_insert"), act_id, lang, d, shapes[d], seq)
+            shape = shapes[d]
+            if shape is not None and await _shape(conn, act_id, lang, d) != shape:
+                await conn.execute(q("structure_insert"), act_id, lang, d, list(shape[0]), seq,
+                                   list(shape[1]) if shape[1] is not None else None)
             now = await _state(conn, act_id, lang, d)
             await _restore(conn, act_id, lang, d, seq, {w: v for w, v in before[d].items() if now.get(w) != v})
 

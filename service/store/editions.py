@@ -29,6 +29,6 @@ async def expression_at(
         rows = await conn.fetch(q("expression_at"), act_id, lang, day, as_of)
     return [
         Unit(r["eid"], r["wid"], r["kind"], r["num"], r["heading"], r["text"], r["text_available"],
-             r["text_sha256"])
+             r["text_sha256"], r["breaks"])
         for r in rows
     ]

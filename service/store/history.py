@@ -8,7 +8,9 @@ recorded are applied again, in order, on top of the new state: a replaced unit h
 next version, and an inserted, repealed or renumbered unit is carried into every later state that did not
 itself change it. Only the rows that make some day read differently are written; rows a later entry
 re-derives on the same day are superseded, never updated. Everything is read from the tables as they stand
-before the entry, so replaying the ledger in order rebuilds the same rows.
+before the entry, so replaying the ledger in order rebuilds the same rows. A structure carries, beside its
+wIds, the line breaks before each unit when the expression records its layout (a legalize law file), so
+that the text is given back as written; a unit an amendment inserts follows a blank line.
 """
 
 from __future__ import annotations
@@ -51,15 +53,31 @@ def amendment_from_row(r: Mapping[str, Any]) -> Amendment:
     )
 
 
+# A structure as stored: the wIds in order, and the line breaks before each when its layout is recorded.
+Shape = tuple[tuple[str, ...], tuple[int, ...] | None]
+
+
+def shape_from_row(r: Mapping[str, Any]) -> Shape:
+    return tuple(r["wids"]), tuple(r["breaks"]) if r["breaks"] is not None else None
+
+
+def _breaks(shape: Shape, kept: tuple[str, ...]) -> dict[str, int]:
+    wids, layout = shape
+    if layout is None:
+        return {}
+    within = set(kept)
+    return {w: b for w, b in zip(wids, layout, strict=True) if w in within}
+
+
 @dataclass
 class Recorded:
     """What the tables say for one language, from a day up to a barrier: the rows in force on the day,
     and the rows that take effect after it."""
 
     base_rows: dict[str, tuple[date, UnitVersion]]
-    base_structure: tuple[date, tuple[str, ...]] | None
+    base_structure: tuple[date, Shape] | None
     later_rows: list[tuple[date, str, UnitVersion]] = field(default_factory=list)
-    later_structures: list[tuple[date, tuple[str, ...]]] = field(default_factory=list)
+    later_structures: list[tuple[date, Shape]] = field(default_factory=list)
 
     def days(self) -> set[date]:
         return {d for d, _, _ in self.later_rows} | {d for d, _ in self.later_structures}
@@ -68,16 +86,16 @@ class Recorded:
         return self.base_structure is not None or any(d <= day for d, _ in self.later_structures)
 
     def state_at(self, day: date) -> ExpressionState:
-        wids = self.base_structure[1] if self.base_structure is not None else ()
-        for d, w in self.later_structures:
+        shape: Shape = self.base_structure[1] if self.base_structure is not None else ((), None)
+        for d, sh in self.later_structures:
             if d <= day:
-                wids = w
+                shape = sh
         rows = {w: v for w, (_, v) in self.base_rows.items()}
         for d, wid, v in self.later_rows:
             if d <= day:
                 rows[wid] = v
-        kept = tuple(w for w in wids if w in rows)
-        return ExpressionState(kept, {w: rows[w] for w in kept})
+        kept = tuple(w for w in shape[0] if w in rows)
+        return ExpressionState(kept, {w: rows[w] for w in kept}, _breaks(shape, kept))
 
 
 async def recorded(conn: asyncpg.Connection, *, act_id: str, lang: str, day: date, upto: date | None,
@@ -85,12 +103,12 @@ async def recorded(conn: asyncpg.Connection, *, act_id: str, lang: str, day: dat
     base = await conn.fetch(q("unit_rows_at"), act_id, lang, day, as_of)
     structure = await conn.fetchrow(q("structure_at"), act_id, lang, day, as_of)
     rec = Recorded({r["wid"]: (r["valid_from"], version_from_row(r)) for r in base},
-                   (structure["valid_from"], tuple(structure["wids"])) if structure else None)
+                   (structure["valid_from"], shape_from_row(structure)) if structure else None)
     if upto is None or upto > day:
         rows = await conn.fetch(q("unit_rows_after"), act_id, lang, day, upto, as_of)
         rec.later_rows = [(r["valid_from"], r["wid"], version_from_row(r)) for r in rows]
         structures = await conn.fetch(q("structure_rows_after"), act_id, lang, day, upto, as_of)
-        rec.later_structures = [(r["valid_from"], tuple(r["wids"])) for r in structures]
+        rec.later_structures = [(r["valid_from"], shape_from_row(r)) for r in structures]
     return rec
 
 
@@ -108,7 +126,7 @@ async def state_of(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, lang
     rows = await conn.fetch(q("unit_rows_at"), act_id, lang, day, as_of)
     versions = {r["wid"]: version_from_row(r) for r in rows}
     wids = tuple(w for w in structure["wids"] if w in versions)
-    return ExpressionState(wids, {w: versions[w] for w in wids})
+    return ExpressionState(wids, {w: versions[w] for w in wids}, _breaks(shape_from_row(structure), wids))
 
 
 async def states_at(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, day: date, as_of: int) -> States:
@@ -215,13 +233,14 @@ async def _write_versions(conn: asyncpg.Connection, act_id: str, lang: str,
 
 
 async def _write_structures(conn: asyncpg.Connection, act_id: str, lang: str,
-                            structures: list[tuple[date, tuple[str, ...]]], seq: int) -> None:
+                            structures: list[tuple[date, Shape]], seq: int) -> None:
     if not structures:
         return
     days = [d for d, _ in structures]
     await conn.execute(q("structure_close"), act_id, lang, days, seq)
     await conn.execute(q("structures_write"), act_id, lang, seq, days,
-                       [orjson.dumps(list(w)).decode() for _, w in structures])
+                       [orjson.dumps(list(w)).decode() for _, (w, _) in structures],
+                       [orjson.dumps(list(b)).decode() if b is not None else None for _, (_, b) in structures])
 
 
 def _candidates(target: ExpressionState, previous: ExpressionState | None, touched: set[str]) -> Iterable[str]:
@@ -246,7 +265,7 @@ async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> 
         old_rows, old_structures = deque(rec.later_rows), deque(rec.later_structures)
         previous: ExpressionState | None = None
         new_rows: list[tuple[date, str, UnitVersion]] = []
-        new_structures: list[tuple[date, tuple[str, ...]]] = []
+        new_structures: list[tuple[date, Shape]] = []
         for day in sorted(by_day):
             touched: set[str] = set()
             while old_rows and old_rows[0][0] <= day:
@@ -256,9 +275,9 @@ async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> 
                     rows[wid] = (d, v, False)
                     touched.add(wid)
             while old_structures and old_structures[0][0] <= day:
-                d, wids = old_structures.popleft()
+                d, shape = old_structures.popleft()
                 if structure is None or structure[0] < d or (structure[0] == d and not structure[2]):
-                    structure = (d, wids, False)
+                    structure = (d, shape, False)
             target = by_day[day]
             changed = {w: target.units[w] for w in _candidates(target, previous, touched)
                        if (seen := rows.get(w)) is None or (seen[1] is not target.units[w]
@@ -266,9 +285,10 @@ async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> 
             previous = target
             new_rows.extend((day, w, v) for w, v in changed.items())
             rows.update({w: (day, v, True) for w, v in changed.items()})
-            if structure is None or structure[1] != target.wids:
-                new_structures.append((day, target.wids))
-                structure = (day, target.wids, True)
+            wanted: Shape = (target.wids, target.layout())
+            if structure is None or structure[1] != wanted:
+                new_structures.append((day, wanted))
+                structure = (day, wanted, True)
         await _write_versions(conn, act_id, lang, new_rows, seq)
         await _write_structures(conn, act_id, lang, new_structures, seq)
 

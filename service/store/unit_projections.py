@@ -29,14 +29,22 @@ from service.store.db import LATEST
 from service.store.queries import q
 
 
+def _units(expression: dict[str, Any]) -> list[Unit]:
+    """An expression's units as its payload gives them, with the line breaks before each and the act credited
+    with each when it records them."""
+    units = expression["units"]
+    breaks = expression.get("breaks") or [None] * len(units)
+    sources = expression.get("sources") or [None] * len(units)
+    return [Unit(u["eid"], u["wid"], u["kind"], u.get("num"), u.get("heading"), None, bool(u["text_available"]),
+                 u.get("sha256"), b, s) for u, b, s in zip(units, breaks, sources, strict=True)]
+
+
 async def add_edition(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     """A full edition: the whole text of each language it gives, from its day to the next full edition."""
     p = entry.payload
     act_id, day = p["act_id"], date.fromisoformat(p["valid_from"])
     source = p["source_acts"][0] if p["source_acts"] else None
-    given = {lang: [Unit(u["eid"], u["wid"], u["kind"], u.get("num"), u.get("heading"), None,
-                         bool(u["text_available"]), u.get("sha256")) for u in expression["units"]]
-             for lang, expression in p["expressions"].items()}
+    given = {lang: _units(expression) for lang, expression in p["expressions"].items()}
 
     def first(states: history.States) -> history.States:
         return {**states, **{lang: state_from_units(units, states.get(lang), source_act=source)

@@ -29,14 +29,14 @@ LIMIT 1
 -- Where one language's units in force at the end of day $3 (as known at seq $4) were recorded: the seq of
 -- the structure and of each unit version, in document order.
 WITH structure AS (
-    SELECT wids, recorded_seq FROM expression_structures
+    SELECT wids, breaks, recorded_seq FROM expression_structures
     WHERE act_id = $1 AND lang = $2 AND valid_from <= $3
       AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
     ORDER BY valid_from DESC, recorded_seq DESC
     LIMIT 1
 )
 SELECT s.recorded_seq AS structure_seq, v.wid, v.eid, v.text_sha256, v.text_available, v.valid_from,
-       v.recorded_seq
+       v.recorded_seq, s.breaks[o.ord] AS breaks
 FROM structure s
 CROSS JOIN LATERAL unnest(s.wids) WITH ORDINALITY AS o(wid, ord)
 CROSS JOIN LATERAL (

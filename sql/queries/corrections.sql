@@ -67,8 +67,9 @@ FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::tex
      AS u(wid, eid, kind, num, heading, sha, available, source, repealed, amendment)
 
 -- name: structure_current_at
--- The wIds, in order, of act $1's current structure in $2 in force at the end of day $3.
-SELECT wids FROM expression_structures
+-- The wIds, in order, and the line breaks before each (null when not recorded), of act $1's current structure
+-- in $2 in force at the end of day $3.
+SELECT wids, breaks FROM expression_structures
 WHERE act_id = $1 AND lang = $2 AND valid_from <= $3 AND superseded_seq IS NULL
 ORDER BY valid_from DESC, recorded_seq DESC
 LIMIT 1

@@ -4,8 +4,9 @@ INSERT INTO editions (act_id, valid_from, source_acts, languages, text_completen
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 
 -- name: structure_insert
--- Projects one language's structure (units' wIds in order) from a day.
-INSERT INTO expression_structures (act_id, lang, valid_from, wids, recorded_seq) VALUES ($1, $2, $3, $4, $5)
+-- Projects one language's structure (units' wIds in order, and the line breaks before each when recorded) from a day.
+INSERT INTO expression_structures (act_id, lang, valid_from, wids, recorded_seq, breaks)
+VALUES ($1, $2, $3, $4, $5, $6)
 
 -- name: unit_versions_insert
 -- Projects new unit versions, many at once.
@@ -34,13 +35,14 @@ ORDER BY wid, valid_from DESC, recorded_seq DESC
 -- One language's units in force at the end of day $3, in document order, with their texts, as known at seq $4
 -- (a repealed unit stays addressable through the unit routes but is not part of the text).
 WITH structure AS (
-    SELECT wids FROM expression_structures
+    SELECT wids, breaks FROM expression_structures
     WHERE act_id = $1 AND lang = $2 AND valid_from <= $3
       AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
     ORDER BY valid_from DESC, recorded_seq DESC
     LIMIT 1
 )
-SELECT v.wid, v.eid, v.kind, v.num, v.heading, v.text_sha256, v.text_available, t.body AS text
+SELECT v.wid, v.eid, v.kind, v.num, v.heading, v.text_sha256, v.text_available, t.body AS text,
+       s.breaks[o.ord] AS breaks
 FROM structure s
 CROSS JOIN LATERAL unnest(s.wids) WITH ORDINALITY AS o(wid, ord)
 CROSS JOIN LATERAL (

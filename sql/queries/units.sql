@@ -17,8 +17,9 @@ WHERE act_id = $1 AND lang = $2 AND valid_from > $3 AND ($4::date IS NULL OR val
 ORDER BY valid_from, recorded_seq
 
 -- name: structure_at
--- One language's structure (units' wIds in order) in force at the end of day $3, and its day, as known at seq $4.
-SELECT valid_from, wids FROM expression_structures
+-- One language's structure (units' wIds in order, the line breaks before each when recorded) in force at the end
+-- of day $3, and its day, as known at seq $4.
+SELECT valid_from, wids, breaks FROM expression_structures
 WHERE act_id = $1 AND lang = $2 AND valid_from <= $3
   AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
 ORDER BY valid_from DESC, recorded_seq DESC
@@ -26,7 +27,7 @@ LIMIT 1
 
 -- name: structure_rows_after
 -- One language's structures from after day $3 up to day $4 (any day when $4 is null), as known at seq $5.
-SELECT valid_from, wids FROM expression_structures
+SELECT valid_from, wids, breaks FROM expression_structures
 WHERE act_id = $1 AND lang = $2 AND valid_from > $3 AND ($4::date IS NULL OR valid_from <= $4)
   AND recorded_seq <= $5 AND (superseded_seq IS NULL OR superseded_seq > $5)
 ORDER BY valid_from, recorded_seq
@@ -66,10 +67,13 @@ UPDATE expression_structures SET superseded_seq = $4
 WHERE act_id = $1 AND lang = $2 AND valid_from = ANY($3::date[]) AND superseded_seq IS NULL
 
 -- name: structures_write
--- Projects structures of one language, each on its day (the wIds of each as a JSON array).
-INSERT INTO expression_structures (act_id, lang, valid_from, wids, recorded_seq)
-SELECT $1, $2, s.day, ARRAY(SELECT jsonb_array_elements_text(s.wids::jsonb)), $3
-FROM unnest($4::date[], $5::text[]) AS s(day, wids)
+-- Projects structures of one language, each on its day (the wIds of each, and the line breaks before each
+-- unit or null when not recorded, as JSON arrays).
+INSERT INTO expression_structures (act_id, lang, valid_from, wids, recorded_seq, breaks)
+SELECT $1, $2, s.day, ARRAY(SELECT jsonb_array_elements_text(s.wids::jsonb)), $3,
+       CASE WHEN s.breaks IS NULL THEN NULL
+            ELSE ARRAY(SELECT b::smallint FROM jsonb_array_elements_text(s.breaks::jsonb) AS b) END
+FROM unnest($4::date[], $5::text[], $6::text[]) AS s(day, wids, breaks)
 
 -- name: unit_rows_of
 -- Every version row of one unit (by wId), every language, as known at seq $3, in valid time order.

@@ -246,7 +246,7 @@ async def test_a_proof_checks_offline(api: Api, tmp_path: Path) -> None:
     assert code == 3 and "does not hash" in err
 
 
-@pytest.mark.parametrize("params", [{}, {"act_id": "x"}, {"act_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "lang": "de"},
+@pytest.mark.parametrize("params", [{}, {"act_id": "x"}, {"act_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "lang": "zu"},
                                     {"act_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "date": "2020-02-30"}])
 async def test_bad_proof_requests(api: Api, params: dict[str, str]) -> None:
     r = await api.get("/v1/audit/proof", params=params)

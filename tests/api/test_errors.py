@@ -32,7 +32,7 @@ async def act_id(api: Api) -> str:
     ({"date": "2020-02-30"}, "invalid-request"),
     ({"date": "yesterday"}, "invalid-request"),
     ({"date": "20200101"}, "invalid-request"),
-    ({"lang": "fr"}, "unknown-language"),
+    ({"lang": "zu"}, "unknown-language"),
     ({"lang": ""}, "unknown-language"),
     ({"format": "pdf"}, "invalid-request"),
 ])

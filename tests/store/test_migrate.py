@@ -61,3 +61,29 @@ async def test_an_unknown_applied_migration_is_an_error(empty_db: str) -> None:
         await conn.close()
     with pytest.raises(MigrationError, match="does not know"):
         await migrate(empty_db)
+
+
+async def _columns(dsn: str) -> set[tuple[str, str, str]]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                                "WHERE table_schema = 'public'")
+        return {(r["table_name"], r["column_name"], r["data_type"]) for r in rows}
+    finally:
+        await conn.close()
+
+
+async def test_a_migration_numbered_below_the_applied_ones_is_still_applied(
+        empty_db: str, template_db: str, server_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database migrated before 0006_legalize.sql existed (it stopped at 0008) gets it on the next run, and
+    ends with the same schema as one migrated from empty."""
+    every = load_migrations()
+    assert "0006_legalize.sql" in [m.name for m in every] and every[-1].name > "0006_legalize.sql"
+    monkeypatch.setattr("service.store.migrate.load_migrations",
+                        lambda: [m for m in every if m.name != "0006_legalize.sql"])
+    assert "0006_legalize.sql" not in await migrate(empty_db)
+    monkeypatch.undo()
+    assert await migrate(empty_db) == ["0006_legalize.sql"]
+    assert await migrate(empty_db) == []
+    assert await _columns(empty_db) == await _columns(with_database(server_dsn, template_db))
+    assert ("expression_structures", "breaks", "ARRAY") in await _columns(empty_db)
