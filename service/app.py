@@ -17,6 +17,7 @@ from service.config import Settings
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import RequestLog
+from service.store.cache import ReadCache
 from service.store.db import create_pool
 
 log = structlog.get_logger("lextime.app")
@@ -78,6 +79,8 @@ def create_app(settings: Settings) -> Starlette:
             settings.database_url or "", min_size=settings.pool_min, max_size=settings.pool_max,
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
+        # The per-worker cache of point-in-time answers' facts, kept exact by the ledger (0 MB: none).
+        app.state.read_cache = ReadCache(max_text_bytes=settings.cache_mb * 2**20) if settings.cache_mb else None
         log.info("service_started")
         try:
             yield

@@ -54,6 +54,7 @@ class Settings:
     max_body_bytes: int
     log_format: str
     log_level: str
+    cache_mb: int = 64
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +75,7 @@ class Settings:
             max_body_bytes=_int(env, "LEXTIME_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_format=log_format,
             log_level=log_level,
+            cache_mb=_int(env, "LEXTIME_CACHE_MB", 64, minimum=0),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from service import commands
 from service.api.answers import act_state, choose_language, text_answer
 from service.api.auth import require_key
+from service.api.reads import reader
 from service.api.params import (
     ACT_ID,
     Fields,
@@ -95,7 +96,7 @@ async def load_act(request: Request) -> Act:
     act_id = request.path_params["act_id"]
     if not ACT_ID.match(act_id):
         raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
-    return await acts_store.get_act(request.app.state.pool, act_id=act_id, as_of=LATEST)
+    return await (await reader(request)).act(act_id)
 
 
 async def get_act(request: Request) -> Response:
@@ -108,7 +109,7 @@ def _asked_day(request: Request, act: Act) -> date:
 
 async def act_status(request: Request) -> Response:
     act = await load_act(request)
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    state = await act_state(await reader(request), act, as_of=LATEST)
     day = _asked_day(request, act)
     return json_response({"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
 
@@ -119,9 +120,9 @@ async def act_text(request: Request) -> Response:
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "text"):
         raise invalid("format must be json or text", name="format")
-    state = await act_state(request.app.state.pool, act, as_of=LATEST)
+    state = await act_state(await reader(request), act, as_of=LATEST)
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    answer = await text_answer(request.app.state.pool, state, day=_asked_day(request, act), lang=lang,
+    answer = await text_answer(await reader(request), state, day=_asked_day(request, act), lang=lang,
                                as_of=LATEST)
     if fmt == "text":
         return Response(answer["text"] or "", media_type="text/plain; charset=utf-8",

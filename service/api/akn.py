@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from service.api.answers import act_state, choose_language, text_answer
 from service.api.params import invalid, language
+from service.api.reads import reader
 from service.api.render import act_json, json_response
 from service.domain.dates import parse_date, today_in
 from service.domain.editions import edition_on
@@ -30,11 +31,11 @@ def _split(path: str) -> tuple[str, str | None]:
 
 async def resolve(request: Request) -> Response:
     work, expression = _split(request.path_params["path"])
-    pool = request.app.state.pool
-    act_id = await acts_store.act_id_by_alias(pool, alias=work, as_of=LATEST)
+    reads = await reader(request)
+    act_id = await acts_store.act_id_by_alias(reads.pool, alias=work, as_of=reads.seq)
     if act_id is None:
         raise Problem(404, "not-found", f"no act is known by the AKN work URI {work}")
-    act = await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+    act = await reads.act(act_id)
     if expression is None:
         return json_response(act_json(act), headers={"Content-Location": f"/v1/acts/{act.id}"})
     m = _EXPRESSION.match(expression)
@@ -42,19 +43,19 @@ async def resolve(request: Request) -> Response:
         raise invalid(f"{expression!r} is not an AKN expression: use rus, rus@YYYY-MM-DD, rus:YYYY-MM-DD or rus@",
                       name="expression")
     lang = language(m.group("lang"), field="language")
-    state = await act_state(pool, act, as_of=LATEST)
+    state = await act_state(reads, act, as_of=LATEST)
     lang = choose_language(state, lang)
     op, raw_date = m.group("op"), m.group("date") or ""
     if op == ":":
-        answer = await text_answer(pool, state, day=parse_date(raw_date, field="date"), lang=lang, as_of=LATEST)
+        answer = await text_answer(reads, state, day=parse_date(raw_date, field="date"), lang=lang, as_of=LATEST)
     elif op == "@":
         edition = (edition_on(state.editions, parse_date(raw_date, field="date")) if raw_date
                    else (state.editions[0] if state.editions else None))
         if edition is None:
             what = f"starting on {raw_date}" if raw_date else "on record"
             raise Problem(404, "edition-not-found", f"the act has no edition {what}")
-        answer = await text_answer(pool, state, day=edition.valid_from, lang=lang, as_of=LATEST, edition=edition)
+        answer = await text_answer(reads, state, day=edition.valid_from, lang=lang, as_of=LATEST, edition=edition)
     else:
         day: date = today_in(act.jurisdiction)
-        answer = await text_answer(pool, state, day=day, lang=lang, as_of=LATEST)
+        answer = await text_answer(reads, state, day=day, lang=lang, as_of=LATEST)
     return json_response(answer)

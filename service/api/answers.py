@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
@@ -16,6 +16,9 @@ from service.domain.status import Status, StatusFacts, in_force_on, status_at
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store import editions as editions_store
+
+if TYPE_CHECKING:
+    from service.api.reads import Reader
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,10 @@ class ActState:
         return next(p for p in self.periods() if p.edition == edition)
 
 
-async def act_state(pool: asyncpg.Pool, act: Act, *, as_of: int) -> ActState:
+async def act_state(pool: asyncpg.Pool | Reader, act: Act, *, as_of: int) -> ActState:
+    """The act's state as known at `as_of`; from a request's pinned (and cached) reader when given one."""
+    if not isinstance(pool, asyncpg.Pool):
+        return await pool.state(act)
     relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
     editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
     return ActState(act, status_facts(act, relations), editions)
@@ -57,7 +63,7 @@ def choose_language(state: ActState, lang: str | None) -> str:
 
 
 async def text_answer(
-    pool: asyncpg.Pool, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
+    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
 ) -> dict[str, Any]:
     """The text in force on `day` (or of the given edition), with the status and how we know."""
     status = state.status(day)
@@ -65,9 +71,9 @@ async def text_answer(
         edition = edition_in_force(state.editions, day)
     units = []
     if edition is not None and lang in edition.languages:
-        units = await editions_store.expression_at(pool, act_id=state.act.id, lang=lang,
-                                                   day=edition.valid_from if day < edition.valid_from else day,
-                                                   as_of=as_of)
+        at = edition.valid_from if day < edition.valid_from else day
+        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+                 if isinstance(pool, asyncpg.Pool) else await pool.expression(state.act.id, lang, at))
     previous, following = nearest_editions(state.editions, day)
     return {
         "act": state.act.id,
