@@ -99,7 +99,7 @@ def _server_version(dsn: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=False, highlight=False)
+    console = Console(stderr=False, highlight=False, soft_wrap=True)
     from bench import report, tools
     from bench import workloads as wl
     from bench.run import Options, Runner

@@ -140,8 +140,12 @@ def markdown(r: dict[str, Any]) -> str:
                          f"{w['errors']} |")
     fixed = r.get("latency_at_70")
     if fixed:
-        lines.append(f"| text JSON at a fixed {fixed['rate']:,.0f}/s (h2load, open loop) | {fixed['achieved_rps']:,.0f} | "
-                     f"{fixed['p50_ms']} | {fixed['p99_ms']} | {fixed['errors']} |")
+        lines.append(f"| text JSON at a fixed {fixed['rate']:,.0f}/s (open loop, random paths, Zipf) | "
+                     f"{fixed['achieved_rps']:,.0f} | {fixed['p50_ms']} | {fixed['p99_ms']} | {fixed['errors']} |")
+        h = fixed.get("h2load_one_path")
+        if h:
+            lines.append(f"| the same rate with `h2load -r` (a connection per request, the hottest path) | "
+                         f"{h['achieved_rps']:,.0f} | {h['p50_ms']} | {h['p99_ms']} | {h['errors']} |")
     for label, g in r.get("history", {}).get("git_log", {}).items():
         lines.append(f"| `git log -p --reverse`, {label} ({g['commits']:,} commits) | {g['git_log_seconds']} s | | | |")
     for label, g in r.get("growth", {}).items():

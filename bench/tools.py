@@ -1,18 +1,19 @@
-"""The load generators: `wrk` for peak throughput (closed loop) and `h2load` for latency at a fixed rate.
+"""The load generators: `wrk` for peak throughput (closed loop); for latency at a fixed rate, an open-loop
+generator over random paths (bench/openloop.py) cross-checked by `h2load -r` on one path.
 
-Both are C programs from Debian (`wrk`; `h2load` in `nghttp2-client`); the PyPI package called `wrk` is
-unrelated. h2load sends each connection's requests from a timing script (offset, URI), so several
-single-connection h2load processes, each with its own random URIs, make an open-loop load at a fixed
-rate. Latency is measured from the request's scheduled time, not from when it could be sent, so a slow
-answer that holds back the next request is counted against the service (no coordinated omission).
+wrk and h2load are C programs from Debian (`wrk`; `h2load` in `nghttp2-client`); the PyPI package called
+`wrk` is unrelated. Fixed-rate latency is counted from each request's due time, so a slow answer that
+holds back later requests counts against the service (no coordinated omission).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,45 +101,40 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def h2load_fixed(base_url: str, paths: list[str], *, rate: float, seconds: float, streams: int = 8) -> Fixed:
-    """`streams` single-connection h2load processes, each sending its share of the rate from a timing
-    script of its own random paths (HTTP/1.1, as uvicorn serves)."""
-    per_stream = rate / streams
-    count = max(1, int(per_stream * seconds))
+def open_loop(base_url: str, paths: list[str], *, rate: float, seconds: float) -> Fixed:
+    """Latency at a fixed rate over random paths, open loop (bench/openloop.py, its own process)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with tempfile.TemporaryDirectory(prefix="lextime-openloop-") as tmp:
+        listing = Path(tmp) / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "bench.openloop", host, port, str(rate), str(seconds),
+                               str(listing)], capture_output=True, text=True, timeout=seconds * 4 + 120,
+                              check=False, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise RuntimeError(f"the open-loop generator failed: {done.stderr.strip()[-2000:]}")
+    r = json.loads(done.stdout)
+    return Fixed(rate, r["achieved_rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], r["requests"], r["errors"])
+
+
+def h2load_rate(base_url: str, path: str, *, rate: float, seconds: float) -> Fixed:
+    """`h2load -r`: `rate` new connections a second, one request each (so one path): open loop, and the
+    cross-check of the generator above. Latency from each request's start, connection set-up excluded."""
+    total = max(1, int(rate * seconds))
     with tempfile.TemporaryDirectory(prefix="lextime-h2load-") as tmp:
-        procs = []
-        scripts = []
-        for s in range(streams):
-            mine = [paths[(s + i * streams) % len(paths)] for i in range(count)]
-            offsets = [i * 1000.0 / per_stream for i in range(count)]
-            script = Path(tmp) / f"timing-{s}.tsv"
-            script.write_text("".join(f"{o:.3f}\t{base_url}{p}\n" for o, p in zip(offsets, mine)))
-            log = Path(tmp) / f"log-{s}.tsv"
-            scripts.append((offsets, log))
-            procs.append(subprocess.Popen(
-                ["h2load", "--h1", "-c1", "-t1", "-n", str(count), "--timing-script-file", str(script),
-                 "--log-file", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-        outputs = [p.communicate(timeout=seconds + 120) for p in procs]
-        latencies: list[float] = []
-        errors = 0
-        first, last = float("inf"), 0.0
-        for (offsets, log), (out, err), proc in zip(scripts, outputs, procs):
-            if proc.returncode != 0 or not log.exists():
-                raise RuntimeError(f"h2load failed ({proc.returncode}): {err.strip() or out.strip()}")
-            rows = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
-            rows.sort(key=lambda r: int(r[0]))
-            if not rows:
-                continue
-            start = int(rows[0][0]) - offsets[0] * 1000  # µs: when the script's clock started
-            for offset, (started, status, took) in zip(offsets, rows):
-                late = max(0.0, int(started) - (start + offset * 1000))
-                latencies.append((late + int(took)) / 1000.0)
-                errors += not status.startswith(("2", "3"))
-                first, last = min(first, int(started)), max(last, int(started) + int(took))
-            errors += max(0, count - len(rows))
-    span = max((last - first) / 1e6, 1e-9)
-    return Fixed(rate, len(latencies) / span, _percentile(latencies, 0.5), _percentile(latencies, 0.9),
-                 _percentile(latencies, 0.99), len(latencies), errors)
+        log = Path(tmp) / "log.tsv"
+        done = subprocess.run(["h2load", "--h1", "-r", str(max(1, round(rate / 10))), "--rate-period", "100ms",
+                               "-c", str(total), "-n", str(total), "-t", "1", "--log-file", str(log),
+                               base_url + path], capture_output=True, text=True, timeout=seconds * 4 + 120,
+                              check=False)
+        if done.returncode != 0 or not log.exists():
+            raise RuntimeError(f"h2load failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+        rows = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
+    latencies = [int(r[2]) / 1000.0 for r in rows]
+    errors = sum(not r[1].startswith(("2", "3")) for r in rows) + max(0, total - len(rows))
+    starts = [int(r[0]) for r in rows]
+    span = max((max(starts) - min(starts)) / 1e6, 1e-9) if starts else 1e-9
+    return Fixed(rate, len(rows) / span, _percentile(latencies, 0.5), _percentile(latencies, 0.9),
+                 _percentile(latencies, 0.99), len(rows), errors)
 
 
 def median_of(values: list[float]) -> float:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from service.api import acts, akn, editions, health, relations
+from service.api import acts, akn, batch, editions, health, relations
 from service.config import Settings
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
@@ -48,6 +48,7 @@ ROUTES = [
     route("/v1/acts/{act_id}/relations", GET=relations.list_relations),
     route("/v1/relations", POST=relations.create_relation),
     route("/akn/{path:path}", GET=akn.resolve),
+    route("/v1/batch/text", POST=batch.batch_text),
 ]
 
 
@@ -80,11 +81,13 @@ def create_app(settings: Settings) -> Starlette:
             statement_timeout_ms=settings.statement_timeout_ms, connect_timeout_s=settings.connect_timeout_s,
         )
         # The per-worker cache of point-in-time answers' facts, kept exact by the ledger (0 MB: none).
-        app.state.read_cache = ReadCache(max_text_bytes=settings.cache_mb * 2**20) if settings.cache_mb else None
+        app.state.read_cache = ReadCache(max_bytes=settings.cache_mb * 2**20) if settings.cache_mb else None
         log.info("service_started")
         try:
             yield
         finally:
+            if app.state.read_cache is not None:
+                await app.state.read_cache.close(app.state.pool)
             await app.state.pool.close()
             log.info("service_stopped")
 

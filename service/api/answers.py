@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -12,7 +13,7 @@ from service.api.render import edition_json, joined_text, status_json, unit_json
 from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
 from service.domain.facts import status_facts
 from service.domain.model import Act, Edition
-from service.domain.status import Status, StatusFacts, in_force_on, status_at
+from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store import editions as editions_store
@@ -30,9 +31,18 @@ class ActState:
     editions: list[Edition]
 
     def status(self, day: date) -> Status:
-        return status_at(self.facts, day)
+        return status_at(self.facts, day, periods=self._status_periods)
+
+    @cached_property
+    def _status_periods(self) -> list[Period]:
+        # A state is read once per request, or kept in the worker's cache and asked about many days.
+        return status_periods(self.facts)
 
     def periods(self) -> list[EditionPeriod]:
+        return self._edition_periods
+
+    @cached_property
+    def _edition_periods(self) -> list[EditionPeriod]:
         ends = [t.boundary.latest for t in self.facts.terminations if t.boundary.latest is not None]
         return edition_periods(self.editions, ends=min(ends, default=None))
 

@@ -9,6 +9,7 @@ reads go to the database.
 from __future__ import annotations
 
 import bisect
+import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,7 +49,9 @@ class Reader:
             days = await editions_store.expression_change_days(conn, act_id=act_id, as_of=self.seq)
         entry = CachedAct(ActState(act, status_facts(act, relations), editions), days)
         if self.cache is not None:
-            self.cache.keep_state(act_id, entry, read_at=self.seq)
+            # Roughly what the objects take in memory (dataclasses, dates and strings included).
+            weight = 4000 + 900 * (len(relations) + len(editions)) + 300 * sum(map(len, days.values()))
+            self.cache.keep_state(act_id, entry, weight, read_at=self.seq)
         return entry
 
     async def act(self, act_id: str) -> Act:
@@ -72,7 +75,7 @@ class Reader:
                 return found  # type: ignore[no-any-return]
         units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=since, as_of=self.seq)
         if self.cache is not None:
-            weight = 200 + sum(len(u.text or "") * 2 + 200 for u in units)
+            weight = 200 + sum(sys.getsizeof(u.text) + 800 for u in units)
             self.cache.keep_expression(key, units, weight, read_at=self.seq)
         return units
 

@@ -89,12 +89,14 @@ class Change:
 class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
-    def __init__(self, *, max_states: int = 50_000, max_text_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, *, max_bytes: int = 64 * 2**20) -> None:
+        """`max_bytes`: about what the kept objects take in memory; a quarter for states, the rest for texts."""
         self.head = 0
-        self.states: Lru[str, Any] = Lru(max_states)
-        self.expressions: Lru[tuple[str, str, date], Any] = Lru(max_text_bytes)
+        self.states: Lru[str, Any] = Lru(max_bytes // 4)
+        self.expressions: Lru[tuple[str, str, date], Any] = Lru(max_bytes - max_bytes // 4)
         self._pending: asyncio.Future[int] | None = None
         self._pumping = False
+        self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
 
     # ---- keeping exact ----------------------------------------------------------------------------------
 
@@ -143,20 +145,32 @@ class ReadCache:
 
     async def _catch_up(self, pool: asyncpg.Pool) -> int:
         async with translate():
-            rows = await pool.fetch(q("ledger_changes_since"), self.head, MAX_CHANGES + 1)
-            if len(rows) > MAX_CHANGES:
-                head = await pool.fetchval(q("ledger_head_seq"))
-                self.clear()
-                self.head = max(self.head, int(head))
-                return self.head
+            if self._conn is None:
+                self._conn = await pool.acquire()
+            try:
+                rows = await self._conn.fetch(q("ledger_changes_since"), self.head, MAX_CHANGES + 1)
+                head = await self._conn.fetchval(q("ledger_head_seq")) if len(rows) > MAX_CHANGES else None
+            except BaseException:
+                await self.close(pool)  # a broken connection goes back to the pool, the next check takes another
+                raise
+        if head is not None:
+            self.clear()
+            self.head = max(self.head, int(head))
+            return self.head
         self.apply([Change(r["seq"], r["operation"], tuple(r["acts"])) for r in rows])
         return self.head
 
+    async def close(self, pool: asyncpg.Pool) -> None:
+        """Give the held connection back (before the pool closes, which waits for it)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await pool.release(conn)
+
     # ---- keeping what was read --------------------------------------------------------------------------
 
-    def keep_state(self, act_id: str, state: Any, *, read_at: int) -> None:
+    def keep_state(self, act_id: str, state: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:  # no entry came in since the read: still exact
-            self.states.put(act_id, state)
+            self.states.put(act_id, state, weight)
 
     def keep_expression(self, key: tuple[str, str, date], units: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:

@@ -1,0 +1,64 @@
+"""Many point-in-time lookups in one request, for systems that show many documents at once.
+
+The items are answered in order, all pinned to one ledger seq (one consistent picture, however many
+acts). An item the client got wrong (unknown act or language, a malformed date) is answered with its own
+problem document and does not fail the others; a malformed batch (not an object, no items, too many)
+fails as a whole, and so does a database that cannot answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.api.answers import act_state, choose_language, text_answer
+from service.api.params import ACT_ID, Fields, invalid, language, read_json
+from service.api.reads import Reader, reader
+from service.api.render import json_response
+from service.domain.dates import today_in
+from service.domain.errors import DomainError
+from service.errors import Problem, from_domain, problem_body
+from service.store.db import LATEST
+from service.store.errors import Timeout, Unavailable
+
+MAX_ITEMS = 100
+_ITEM_FIELDS = {"act", "date", "lang"}
+
+
+async def batch_text(request: Request) -> Response:
+    f = Fields(await read_json(request), allowed={"items"})
+    items = f.get("items")
+    if not isinstance(items, list) or not items:
+        raise invalid("body.items must be a non-empty list of {act, date, lang} lookups", name="body.items")
+    if len(items) > MAX_ITEMS:
+        raise invalid(f"body.items has {len(items)} lookups; a batch takes at most {MAX_ITEMS}", name="body.items")
+    reads = await reader(request)
+    return json_response({"items": [await _item(reads, i, raw, request.url.path) for i, raw in enumerate(items)]})
+
+
+async def _item(reads: Reader, index: int, raw: object, path: str) -> dict[str, Any]:
+    try:
+        return {"index": index, "status": 200, "answer": await _answer(reads, raw, f"body.items[{index}]")}
+    except (Unavailable, Timeout):
+        raise  # the database, not the item: the whole batch is a 503
+    except DomainError as err:
+        problem = from_domain(err)
+    except Problem as err:
+        problem = err
+    return {"index": index, "status": problem.status, "problem": problem_body(problem, instance=path)}
+
+
+async def _answer(reads: Reader, raw: object, where: str) -> dict[str, Any]:
+    f = Fields(raw, allowed=_ITEM_FIELDS, where=where)
+    act_id = f.required_string("act", identifier=True, max_len=64)
+    day = f.date("date")
+    raw_lang = f.string("lang", identifier=True, max_len=10)
+    wanted = language(raw_lang, field=f"{where}.lang") if raw_lang is not None else None
+    if not ACT_ID.match(act_id):
+        raise Problem(404, "not-found", f"no act with id {act_id!r}: act ids are ULIDs", act_id=act_id)
+    act = await reads.act(act_id)
+    state = await act_state(reads, act, as_of=LATEST)
+    lang = choose_language(state, wanted)
+    return await text_answer(reads, state, day=day or today_in(act.jurisdiction), lang=lang, as_of=LATEST)
