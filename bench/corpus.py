@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def parse_size(text: str) -> int:
     raw = text.strip()
     factor = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}.get(raw[-1:], 1)
     number = raw[:-1] if factor > 1 else raw
-    if not number.isdigit() or int(number) * factor < 1:
+    if not re.fullmatch(r"[0-9]+", number) or int(number) * factor < 1:
         raise ValueError(f"a corpus size is a number of acts such as 10k, 100k or 1M, got {text!r}")
     return int(number) * factor
 
