@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("bench: interrupted", style="red")
         return 130
-    except Exception as err:  # the suite itself broke: say what, where the logs are, and fail
+    except Exception as err:  # noqa: BLE001 -- the suite itself broke: say what and where the logs are, fail
         console.print(f"bench: the suite failed: {type(err).__name__}: {err}\nserver logs: {logs}", style="red")
         return 1
     result["seconds"] = round(time.monotonic() - started, 1)

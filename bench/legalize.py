@@ -40,7 +40,6 @@ def generate(path: Path, commits: int, *, seed: int = 1) -> Path:
     day = date(1993, 12, 30)
     # git fast-import builds the history in one process: thousands of commits in seconds.
     stream = []
-    mark = 0
     step = min(1.0, 11_000 / max(commits, 1))  # about thirty years of history, whatever the size
     for n in range(commits):
         day += timedelta(days=1 if rng.random() < step else 0)
@@ -58,9 +57,9 @@ def generate(path: Path, commits: int, *, seed: int = 1) -> Path:
         text = _document(rng, norm, title, day, articles, "repealed" if kind == "repeal" else "in_force")
         data = text.encode("utf-8")
         message = (f"[{kind}] {title} - texto completo\n\nSource-Id: {100000 + n}\nSource-Date: {day.isoformat()}\n"
-                   f"Norm-Id: {norm}\n").encode("utf-8")
+                   f"Norm-Id: {norm}\n").encode()
         stamp = int(time.mktime(day.timetuple())) if day.year >= 1970 else 86400
-        mark += 1
+        mark = n + 1
         stream.append(b"commit refs/heads/main\n")
         stream.append(f"mark :{mark}\n".encode())
         stream.append(f"author Legalize <legalize@legalize.invalid> {stamp} +0000\n".encode())

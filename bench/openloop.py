@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 from collections import deque
 
 import orjson
@@ -82,7 +81,8 @@ async def run(host: str, port: int, rate: float, seconds: float, paths: list[str
 
 def main() -> None:
     host, port, rate, seconds, listing = sys.argv[1:6]
-    paths = [line for line in open(listing, encoding="utf-8").read().splitlines() if line]
+    with open(listing, encoding="utf-8") as f:
+        paths = [line for line in f.read().splitlines() if line]
     try:
         import uvloop
 
@@ -93,5 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    started = time.monotonic()
     main()

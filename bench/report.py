@@ -23,7 +23,7 @@ def machine(server_version: str | None) -> dict[str, Any]:
     cpu = "unknown"
     info = Path("/proc/cpuinfo")
     if info.exists():
-        found = re.search(r"^model name\s*:\s*(.+)$", info.read_text(), re.M)
+        found = re.search(r"^model name\s*:\s*(.+)$", info.read_text(), re.MULTILINE)
         cpu = found.group(1).strip() if found else cpu
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, check=False).stdout.strip() or "unknown"
@@ -107,16 +107,16 @@ def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
     c = r.get("corpus", {})
     lines = [
-        f"Run of {m['date']} on commit `{m['commit']}`: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
-        f"Python {m['python']}, PostgreSQL {m['postgresql']}; {r['options']['workers']} workers, "
-        f"{r['options']['connections']} connections, median of {r['options']['runs']} runs"
-        + (" (`--quick`)" if r["options"]["quick"] else "") + ".",
+        (f"Run of {m['date']} on commit `{m['commit']}`: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+         f"Python {m['python']}, PostgreSQL {m['postgresql']}; {r['options']['workers']} workers, "
+         f"{r['options']['connections']} connections, median of {r['options']['runs']} runs"
+         + (" (`--quick`)" if r["options"]["quick"] else "") + "."),
         "",
-        f"Corpus: {c.get('acts', 0):,} acts, {c.get('editions', 0):,} editions, {c.get('unit_versions', 0):,} unit "
-        f"versions, {c.get('texts', 0):,} texts, {c.get('relations', 0):,} relations, {c.get('entries', 0):,} ledger "
-        f"entries (chain {c.get('chain')}); {c.get('bytes', 0) / 2**20:,.0f} MiB: "
-        f"{c.get('bytes_per_act', 0):,} bytes per act, {c.get('bytes_per_edition', 0):,} per edition; "
-        f"{c.get('buffers_per_lookup')} shared buffers per text lookup.",
+        (f"Corpus: {c.get('acts', 0):,} acts, {c.get('editions', 0):,} editions, {c.get('unit_versions', 0):,} unit "
+         f"versions, {c.get('texts', 0):,} texts, {c.get('relations', 0):,} relations, {c.get('entries', 0):,} ledger "
+         f"entries (chain {c.get('chain')}); {c.get('bytes', 0) / 2**20:,.0f} MiB: "
+         f"{c.get('bytes_per_act', 0):,} bytes per act, {c.get('bytes_per_edition', 0):,} per edition; "
+         f"{c.get('buffers_per_lookup')} shared buffers per text lookup."),
         "",
         "| target | goal | measured | ratio | verdict |",
         "| --- | --- | --- | --- | --- |",

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from service import commands
 from service.api.answers import act_state, choose_language, text_answer
 from service.api.auth import require_key
-from service.api.reads import reader
 from service.api.params import (
     ACT_ID,
     Fields,
@@ -25,6 +24,7 @@ from service.api.params import (
     query_string,
     read_json,
 )
+from service.api.reads import reader
 from service.api.render import act_json, json_response, status_json
 from service.domain.dates import today_in
 from service.domain.facts import status_facts

@@ -81,7 +81,7 @@ async def text_answer(
         edition = edition_in_force(state.editions, day)
     units = []
     if edition is not None and lang in edition.languages:
-        at = edition.valid_from if day < edition.valid_from else day
+        at = max(day, edition.valid_from)
         units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
                  if isinstance(pool, asyncpg.Pool) else await pool.expression(state.act.id, lang, at))
     previous, following = nearest_editions(state.editions, day)

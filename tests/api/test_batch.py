@@ -7,8 +7,15 @@ from typing import Any
 
 from service.api.batch import MAX_ITEMS
 from tests.conftest import Api
-from tests.test_openapi import DECREE_148, DECREE_552, UNKNOWN_ACT, conforms, example, record_the_concept, \
-    request_example
+from tests.test_openapi import (
+    DECREE_148,
+    DECREE_552,
+    UNKNOWN_ACT,
+    conforms,
+    example,
+    record_the_concept,
+    request_example,
+)
 
 BATCH = "/v1/batch/text"
 
