@@ -42,15 +42,11 @@ class Reader:
             found = self.cache.states.get(act_id)
             if found is not None:
                 return found  # type: ignore[no-any-return]
-        async with self.pool.acquire() as conn:
-            act = await acts_store.get_act(conn, act_id=act_id, as_of=self.seq)
-            relations = await acts_store.relations_of_act(conn, act_id=act_id, as_of=self.seq)
-            editions = await editions_store.editions_of_act(conn, act_id=act_id, as_of=self.seq)
-            days = await editions_store.expression_change_days(conn, act_id=act_id, as_of=self.seq)
-        entry = CachedAct(ActState(act, status_facts(act, relations), editions), days)
+        e = await acts_store.act_entry(self.pool, act_id=act_id, as_of=self.seq)  # one round trip
+        entry = CachedAct(ActState(e.act, status_facts(e.act, e.relations), e.editions), e.change_days)
         if self.cache is not None:
             # Roughly what the objects take in memory (dataclasses, dates and strings included).
-            weight = 4000 + 900 * (len(relations) + len(editions)) + 300 * sum(map(len, days.values()))
+            weight = 4000 + 900 * (len(e.relations) + len(e.editions)) + 300 * sum(map(len, e.change_days.values()))
             self.cache.keep_state(act_id, entry, weight, read_at=self.seq)
         return entry
 

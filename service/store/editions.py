@@ -33,11 +33,3 @@ async def expression_at(
         for r in rows
     ]
 
-
-async def expression_change_days(
-    conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int
-) -> dict[str, tuple[date, ...]]:
-    """Per language, the days on which the act's text changes: between two of them it is the same."""
-    async with translate():
-        rows = await conn.fetch(q("expression_change_days"), act_id, as_of)
-    return {r["lang"]: tuple(r["days"]) for r in rows}

@@ -51,13 +51,3 @@ CROSS JOIN LATERAL (
 ) v
 LEFT JOIN texts t ON t.sha256 = v.text_sha256
 ORDER BY o.ord
-
--- name: expression_change_days
--- The days on which any language's text of an act changes (a unit version or a structure starts), as known at seq $2.
-SELECT lang, array_agg(DISTINCT valid_from ORDER BY valid_from) AS days
-FROM (SELECT lang, valid_from FROM unit_versions
-      WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)
-      UNION ALL
-      SELECT lang, valid_from FROM expression_structures
-      WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)) d
-GROUP BY lang

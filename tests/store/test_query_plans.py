@@ -77,7 +77,7 @@ async def _plans(conn: asyncpg.Connection) -> dict[str, dict[str, Any]]:
     day = date(2000, 6, 1)
     out = {name: await explain(conn, q(name), *lookup_params(name, ACT, day, "ru")) for name in LOOKUP_QUERIES}
     out["act_id_by_alias"] = await explain(conn, q("act_id_by_alias"), "SYN54321", LATEST)
-    out["expression_change_days"] = await explain(conn, q("expression_change_days"), ACT, LATEST)
+    out["act_entry"] = await explain(conn, q("act_entry"), ACT, LATEST)
     out["ledger_changes_since"] = await explain(conn, q("ledger_changes_since"), ACTS - 3, 1001)
     return out
 
