@@ -30,7 +30,8 @@ def machine(server_version: str | None) -> dict[str, Any]:
     dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True, check=False).stdout.strip()
     return {"nproc": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1), "cpu": cpu,
-            "python": platform.python_version(), "postgresql": server_version, "commit": commit + ("+dirty" if dirty else ""),
+            "python": platform.python_version(), "postgresql": server_version,
+            "commit": commit + ("+dirty" if dirty else ""),
             "platform": platform.platform(), "date": datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -94,7 +95,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         top = max(rss)
         at_1m = acts >= 1_000_000
         add("worker memory", "< 150 MB RSS per worker at 1M acts",
-            f"max {top} MB at {acts:,} acts" + ("" if at_1m else " (not 1M)"), top / 150, (top < 150) if at_1m else None)
+            f"max {top} MB at {acts:,} acts" + ("" if at_1m else " (not 1M)"), top / 150,
+            (top < 150) if at_1m else None)
     per_act = r.get("corpus", {}).get("bytes_per_act")
     if per_act:
         projected = per_act * 1_000_000
@@ -150,7 +152,8 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(f"| `git log -p --reverse`, {label} ({g['commits']:,} commits) | {g['git_log_seconds']} s | | | |")
     for label, g in r.get("growth", {}).items():
         lines.append(f"| growth {label}: text JSON (Zipf) at {g['rate']:,.0f}/s | — | {g['p50_ms']} | {g['p99_ms']} | "
-                     f"{g['buffers_per_lookup']} buffers/lookup, {g['bytes_per_act']:,} B/act, RSS {g['worker_rss_mb']} MB |")
+                     f"{g['buffers_per_lookup']} buffers/lookup, {g['bytes_per_act']:,} B/act, "
+                     f"RSS {g['worker_rss_mb']} MB |")
     lines.append("")
     lines.append(f"Worker RSS after the run: {r.get('worker_rss_mb')} MB.")
     return "\n".join(lines) + "\n"

@@ -113,7 +113,8 @@ class Runner:
             extra["h2load_one_path"] = {"path": hot, "achieved_rps": round(h.achieved_rps, 1),
                                         "p50_ms": round(h.p50_ms, 2), "p99_ms": round(h.p99_ms, 2),
                                         "errors": h.errors}
-        return {**extra, "rate": round(rate, 1), "achieved_rps": round(statistics.median(r.achieved_rps for r in runs), 1),
+        return {**extra, "rate": round(rate, 1),
+                "achieved_rps": round(statistics.median(r.achieved_rps for r in runs), 1),
                 "p50_ms": round(statistics.median(r.p50_ms for r in runs), 2),
                 "p90_ms": round(statistics.median(r.p90_ms for r in runs), 2),
                 "p99_ms": round(statistics.median(r.p99_ms for r in runs), 2),
@@ -224,7 +225,8 @@ class Runner:
             repos.extend((str(p), p) for p in self.o.legalize_repos)
             for label, repo in repos:
                 times = [legalize.git_log_seconds(repo) for _ in range(self.o.runs)]
-                out[label] = {"commits": legalize.commit_count(repo), "git_log_seconds": round(statistics.median(times), 3)}
+                out[label] = {"commits": legalize.commit_count(repo),
+                              "git_log_seconds": round(statistics.median(times), 3)}
                 self.say(f"git log -p --reverse over {label} ({out[label]['commits']:,} commits): "
                          f"{out[label]['git_log_seconds']} s")
             shutil.rmtree(synthetic, ignore_errors=True)

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.slow
 ACTS = 100_000
 FILL = f"""
 INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
-SELECT g, now(), 'plans', 'create_act', jsonb_build_object('act', jsonb_build_object('id', 'A' || lpad(g::text, 25, '0'))),
+SELECT g, now(), 'plans', 'create_act',
+       jsonb_build_object('act', jsonb_build_object('id', 'A' || lpad(g::text, 25, '0'))),
        lpad(to_hex(g - 1), 64, '0'), lpad(to_hex(g), 64, '0')
 FROM generate_series(1, {ACTS}) g;
 INSERT INTO acts (id, jurisdiction, type, number, adopted_on, titles, languages, eif_date, recorded_seq)
