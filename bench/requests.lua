@@ -23,7 +23,11 @@ function request()
   position = position % #requests + 1
   local r = requests[position]
   if r[3] then
-    return wrk.format(r[1], r[2], {["Content-Type"] = "application/json"}, r[3])
+    -- A table given to wrk.format replaces the -H headers: keep them (the write key) and add the type.
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    headers["Content-Type"] = "application/json"
+    return wrk.format(r[1], r[2], headers, r[3])
   end
   return wrk.format(r[1], r[2])
 end

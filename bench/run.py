@@ -124,8 +124,12 @@ class Runner:
         return w.build(wl.Sampler(size, self.o.seed, zipf, random.Random(seed)), n)  # type: ignore[misc]
 
     def warm(self, base: str, requests: list[tools.Request], headers: dict[str, str] | None = None) -> None:
+        """One pass over the requests, or as much of it as fits in two runs' length (a slow workload)."""
+        deadline = time.monotonic() + 2 * self.o.seconds
         with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
             for r in requests:
+                if time.monotonic() > deadline:
+                    break
                 client.request(r.method, r.path, content=r.body.encode() or None,
                                headers={"Content-Type": "application/json"} if r.body else None)
 
