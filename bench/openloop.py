@@ -1,6 +1,6 @@
 """An open-loop load generator: request i is due at start + i/rate whatever happened to the ones before,
-each on an idle keep-alive connection (a new one when none is idle), and its latency is counted from
-when it was due. Random paths, one per request.
+each on an idle keep-alive connection (a new one when none is idle, up to MAX_CONNECTIONS), and its
+latency is counted from when it was due. Random paths, one per request.
 
 Why not h2load alone: `h2load -r` starts every connection at the first URI of its list (so a connection
 per request asks for one path only), and its timing script waits for each answer before the next
@@ -17,6 +17,9 @@ import sys
 from collections import deque
 
 import orjson
+
+# Connections at most; a request due while all are busy waits for one, and that wait counts in its latency.
+MAX_CONNECTIONS = 128
 
 
 async def _request(conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], host: bytes, path: str) -> int:
@@ -43,20 +46,33 @@ async def run(host: str, port: int, rate: float, seconds: float, paths: list[str
     start = loop.time() + 0.05
     host_header = f"{host}:{port}".encode()
 
+    freed = asyncio.Condition()
+
+    async def connection() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        nonlocal opened
+        async with freed:  # beyond MAX_CONNECTIONS, a request waits here for one to be free
+            await freed.wait_for(lambda: bool(idle) or opened < MAX_CONNECTIONS)
+            if idle:
+                return idle.pop()
+            opened += 1
+        return await asyncio.open_connection(host, port)
+
     async def one(i: int, due: float) -> None:
         nonlocal errors, opened
+        conn = None
         try:
-            if idle:
-                conn = idle.pop()
-            else:
-                conn = await asyncio.open_connection(host, port)
-                opened += 1
+            conn = await connection()
             status = await _request(conn, host_header, paths[i % len(paths)])
             latencies.append(loop.time() - due)
             errors += not 200 <= status < 400
             idle.append(conn)
         except (OSError, asyncio.IncompleteReadError, ValueError):
             errors += 1
+            opened -= 1  # that connection is gone (or never came): another may be opened
+            if conn is not None:
+                conn[1].close()
+        async with freed:
+            freed.notify()
 
     tasks = []
     for i in range(count):
