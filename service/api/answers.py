@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import asyncpg
 
@@ -52,11 +52,17 @@ class ActState:
 
 async def act_state(pool: asyncpg.Pool | Reader, act: Act, *, as_of: int) -> ActState:
     """The act's state as known at `as_of`; from a request's pinned (and cached) reader when given one."""
-    if not isinstance(pool, asyncpg.Pool):
+    if _is_reader(pool):
         return await pool.state(act)
     relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
     editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
     return ActState(act, status_facts(act, relations), editions)
+
+
+def _is_reader(source: object) -> TypeGuard[Reader]:
+    from service.api.reads import Reader  # here: reads builds on this module's ActState
+
+    return isinstance(source, Reader)
 
 
 def choose_language(state: ActState, lang: str | None) -> str:
@@ -83,7 +89,7 @@ async def text_answer(
     if edition is not None and lang in edition.languages:
         at = max(day, edition.valid_from)
         units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
-                 if isinstance(pool, asyncpg.Pool) else await pool.expression(state.act.id, lang, at))
+                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
     previous, following = nearest_editions(state.editions, day)
     return {
         "act": state.act.id,
