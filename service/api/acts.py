@@ -139,10 +139,10 @@ async def list_acts(request: Request) -> Response:
         raise invalid(f"status must be one of {', '.join(s.value for s in StatusCode)}", name="status")
     day = query_date(request)
     q_text = query_string(request, "q")
-    filters = dict(type=query_string(request, "type", max_len=40), number=query_string(request, "number"),
-                   adopted=query_date(request, "adopted"),
-                   title_pattern=f"%{_escape_like(q_text)}%" if q_text else None,
-                   external_id=query_string(request, "external_id"))
+    filters = {"type": query_string(request, "type", max_len=40), "number": query_string(request, "number"),
+               "adopted": query_date(request, "adopted"),
+               "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
+               "external_id": query_string(request, "external_id")}
     items: list[Act] = []
     while len(items) <= limit:
         batch = await acts_store.list_acts(pool, as_of=LATEST, after=after, limit=limit + 1, **filters)
