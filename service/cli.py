@@ -327,6 +327,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, signals: StopSignals
     return code
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    return run_bench(list(args.bench_args))
+
+
+def run_bench(argv: list[str]) -> int:
+    """`lextime bench …` is `python -m bench …` (the suite reads its own settings and environment)."""
+    try:
+        from bench.cli import main as bench_main
+    except ImportError:
+        print("lextime: the benchmark suite comes with a checkout of the repository (bench/); run it there",
+              file=sys.stderr)
+        return EXIT_ERROR
+    return bench_main(argv)
+
+
 # -- the parser ------------------------------------------------------------------------------------
 
 
@@ -438,6 +453,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="when the documents were retrieved (RFC 3339, e.g. 2025-03-01T10:00:00+05:00)")
     _add_data_dir(imports)
     imports.set_defaults(handler=cmd_import)
+
+    bench = commands.add_parser(
+        "bench",
+        help="run the benchmark suite (python -m bench)",
+        description="Run the benchmark suite; every option is passed to `python -m bench` (see its --help).",
+        add_help=False,
+    )
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, metavar="OPTIONS",
+                       help="options of python -m bench, e.g. --quick; --help shows them")
+    bench.set_defaults(handler=cmd_bench)
     return parser
 
 
@@ -479,6 +504,9 @@ def _explain(err: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # every option belongs to the suite, --help included
+        return run_bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
