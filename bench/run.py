@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -186,6 +187,8 @@ class Runner:
                                          "errors": first.errors, "requests": first.requests}
                 self.say(f"text_json_cold: {first.rps:,.0f} requests/s")
             for w in runnable:
+                if w.build is None:  # measured as a whole below
+                    continue
                 for zipf in ((True, False) if w.point_in_time_json else (True,)):
                     name = w.name if zipf else f"{w.name}_uniform"
                     reqs = self.requests(w, c.size, zipf=zipf, seed=11 if zipf else 12)
@@ -193,8 +196,13 @@ class Runner:
                     self.warm(server.base_url, reqs if not w.writes else [], headers)
                     out[name] = {"description": w.description + (" (Zipf, warm)" if zipf else " (uniform, warm)"),
                                  **self.peak(server.base_url, reqs, headers)}
+                    if w.entries_per_request:
+                        out[name]["entries_per_s"] = round(out[name]["rps"] * w.entries_per_request)
                     self.say(f"{name}: {out[name]['rps']:,.0f} requests/s, p50 {out[name]['p50_ms']} ms, "
-                             f"p99 {out[name]['p99_ms']} ms, errors {out[name]['errors']}")
+                             f"p99 {out[name]['p99_ms']} ms, errors {out[name]['errors']} of "
+                             f"{out[name]['requests']:,}")
+            if any(w.name == "snapshot" for w in runnable):
+                self.result["mirror"] = self.mirror(server.base_url)
             if "text_json" in out and "rps" in out["text_json"]:
                 paths = [r.path for r in self.requests(runnable[0], c.size, zipf=True, seed=11, n=20000)]
                 rate = 0.7 * out["text_json"]["rps"]
@@ -203,6 +211,48 @@ class Runner:
                 self.say(f"latency at {rate:,.0f} requests/s (70% of peak): p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms")
             self.result["worker_rss_mb"] = server.worker_rss_mb()
             self.say(f"worker RSS: {self.result['worker_rss_mb']} MB")
+
+    def mirror(self, base: str) -> dict[str, Any]:
+        """A mirror catching up, two ways: the feed from seq 0 (pages as recorded, the texts they reference
+        fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream."""
+        entries, texts, non_2xx = 0, 0, 0
+        started = time.perf_counter()
+        with httpx.Client(base_url=base, timeout=120) as client:
+            after, limit = 0, 1000
+            while time.perf_counter() - started < 3 * self.o.seconds:
+                page = client.get("/v1/changes", params={"after": str(after), "limit": str(limit)})
+                if page.status_code != 200:
+                    non_2xx += 1
+                    break
+                items = page.json()["items"]
+                if not items:
+                    break
+                hashes = sorted({h for item in items for h in _hashes(item["payload"])})
+                for k in range(0, len(hashes), 1000):
+                    got = client.post("/v1/texts/batch", json={"sha256": hashes[k:k + 1000]})
+                    non_2xx += got.status_code != 200
+                    texts += len(got.json().get("texts", {})) if got.status_code == 200 else 0
+                entries += len(items)
+                after = items[-1]["seq"]
+            feed_s = time.perf_counter() - started
+            started = time.perf_counter()
+            lines: dict[str, int] = {}
+            with client.stream("GET", "/v1/snapshot") as stream:
+                non_2xx += stream.status_code != 200
+                for line in stream.iter_lines():
+                    if line:
+                        kind = orjson.loads(line).get("kind", "?")
+                        lines[kind] = lines.get(kind, 0) + 1
+            snap_s = time.perf_counter() - started
+        feed_rate = entries / feed_s if feed_s else 0.0
+        snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
+        result = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
+                  "feed_entries_per_s": round(feed_rate), "snapshot_lines": lines,
+                  "snapshot_seconds": round(snap_s, 2), "snapshot_entries_per_s": round(snap_rate),
+                  "errors": non_2xx}
+        self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash), snapshot {snap_rate:,.0f} entries/s, "
+                 f"errors {non_2xx}")
+        return result
 
     def db_ceiling(self, c: corpus.Corpus) -> None:
         lookups = self.lookups(c.size, 20000, random.Random(11), zipf=True)
@@ -254,6 +304,15 @@ class Runner:
             self.say(f"growth {corpus.size_label(size)}: p50 {fixed['p50_ms']} ms at {rate:,.0f}/s, "
                      f"{facts['buffers_per_lookup']} buffers per lookup, RSS {rss} MB")
         self.result["growth"] = out
+
+
+def _hashes(node: Any) -> list[str]:
+    """The content addresses a ledger payload references (`sha256` members, at any depth)."""
+    if isinstance(node, dict):
+        return [h for k, v in node.items() for h in ([v] if k == "sha256" and isinstance(v, str) else _hashes(v))]
+    if isinstance(node, list):
+        return [h for v in node for h in _hashes(v)]
+    return []
 
 
 Step = Callable[[], None]

@@ -34,7 +34,7 @@ from service.domain.records import act_payload, akn_work_uri, edition_record, re
 from service.domain.texts import text_sha256
 from service.domain.units import completeness
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ACTOR = "bench-synthetic"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 FIRST_DAY = date(1995, 1, 1)
@@ -265,6 +265,7 @@ def history_rows(plan: ActPlan, chain: Chain, rows: Rows) -> list[LedgerEntry]:
     restore of projections._add_edition never applies)."""
     entries = []
     state: dict[str, dict[str, tuple[Any, ...]]] = {}
+    shapes: dict[str, list[str]] = {}  # per language, the wIds of the last structure written
     for valid_from, amending, expressions in plan.editions:
         rec = edition_record(act_id=plan.act.id, valid_from=valid_from, source_acts=[amending] if amending else [],
                              note=None, completeness=completeness(expressions), expressions=expressions)
@@ -274,7 +275,10 @@ def history_rows(plan: ActPlan, chain: Chain, rows: Rows) -> list[LedgerEntry]:
         rows.texts.update(rec.texts)
         for lang, units in expressions.items():
             current = state.setdefault(lang, {})
-            rows.expression_structures.append((plan.act.id, lang, valid_from, [u.wid for u in units], entry.seq))
+            wids = [u.wid for u in units]
+            if shapes.get(lang) != wids:  # as the unit history engine: a structure row only where it changes
+                shapes[lang] = wids
+                rows.expression_structures.append((plan.act.id, lang, valid_from, wids, entry.seq))
             for u in units:
                 if current.get(u.wid) != _key(u):
                     current[u.wid] = _key(u)

@@ -72,6 +72,7 @@ class Workload:
     build: Builder | None  # None: defined by the issue, to be written when its route exists
     writes: bool = False
     point_in_time_json: bool = False  # measured against the HTTP ceiling
+    entries_per_request: int = 0  # feed pages: entries/s is requests/s times this
 
 
 def _text(s: Sampler, n: int, fmt: str = "") -> list[Request]:
@@ -119,6 +120,49 @@ def _batch(s: Sampler, n: int) -> list[Request]:
     return out
 
 
+@cache
+def _plan(index: int, size: int, seed: int) -> synth.ActPlan:
+    return synth.plan_act(index, size, seed)
+
+
+def _day_with_text(s: Sampler, plan: synth.ActPlan) -> date:
+    """A day from the act's first edition on (a unit or a comparison needs a text to read)."""
+    first = plan.editions[0][0]
+    return first + timedelta(days=s.rng.randrange(max((LAST - first).days, 1)))
+
+
+def _unit(s: Sampler, n: int) -> list[Request]:
+    out = []
+    for _ in range(n):
+        i = s.act()
+        plan = _plan(i, s.size, s.seed)
+        lang = s.lang(i)
+        units = plan.editions[0][2][lang]
+        unit = s.rng.choice(units).wid  # a unit of the original text: it has a version on every later day
+        out.append(Request("GET", f"/v1/acts/{act_id(s, i)}/units/{unit}?date={_day_with_text(s, plan)}&lang={lang}"))
+    return out
+
+
+def _compare(s: Sampler, n: int) -> list[Request]:
+    out = []
+    for _ in range(n):
+        i = s.act()
+        plan = _plan(i, s.size, s.seed)
+        a, b = sorted((_day_with_text(s, plan), _day_with_text(s, plan)))
+        out.append(Request("GET", f"/v1/acts/{act_id(s, i)}/compare?from={a}&to={b}&lang={s.lang(i)}"))
+    return out
+
+
+FEED_PAGE = 500
+
+
+def _changes(s: Sampler, n: int) -> list[Request]:
+    """Full pages of the feed from random points: every act is at least two entries, so a page that starts
+    before entry `size` is full."""
+    return [Request("GET", f"/v1/changes?after={s.rng.randrange(max(s.size - FEED_PAGE, 1))}&limit={FEED_PAGE}")
+            for _ in range(n)]
+
+
 def _mixed(s: Sampler, n: int) -> list[Request]:
     """90% point-in-time reads, 10% writes (a citation between two acts: a ledger entry, projections,
     and the cited acts' cached answers invalidated)."""
@@ -146,12 +190,13 @@ WORKLOADS: tuple[Workload, ...] = (
              _batch),
     Workload("mixed", "90% text reads / 10% writes", (("get", "/v1/acts/{act_id}/text"), ("post", "/v1/relations")),
              _mixed, writes=True),
-    # Defined by the issue; their routes come with other work (provision-level history, sync, import).
-    Workload("unit", "unit at a date", (("get", "/v1/acts/{act_id}/units/{eid}"),), None),
-    Workload("compare", "compare between two dates", (("get", "/v1/acts/{act_id}/compare"),), None),
-    Workload("changes", "change feed catch-up (entries as recorded, texts by hash in batches)",
-             (("get", "/v1/changes"),), None),
-    Workload("snapshot", "mirror start from a snapshot", (("get", "/v1/snapshot"),), None),
+    Workload("unit", "unit at a date", (("get", "/v1/acts/{act_id}/units/{unit_id}"),), _unit),
+    Workload("compare", "compare between two dates", (("get", "/v1/acts/{act_id}/compare"),), _compare),
+    Workload("changes", f"change feed pages of {FEED_PAGE} entries (a mirror catching up)",
+             (("get", "/v1/changes"),), _changes, entries_per_request=FEED_PAGE),
+    # Measured by the runner as whole catch-ups (feed with texts by hash vs snapshot), not by wrk.
+    Workload("snapshot", "mirror start from a snapshot", (("get", "/v1/snapshot"), ("get", "/v1/changes"),
+                                                           ("post", "/v1/texts/batch")), None),
     Workload("import_git", "legalize import vs `git log -p --reverse`", (("cli", "lextime import-git"),), None),
 )
 
@@ -188,6 +233,6 @@ def unavailable(w: Workload) -> str | None:
                 return f"not available in this build: `{path}` is not a command"
         elif (method, path) not in contract_operations() or (method, path) not in served_operations():
             return f"not available in this build: {method.upper()} {path} is not served"
-    if w.build is None:
+    if w.build is None and w.name != "snapshot":
         return "not available in this build: the workload is written when its route exists"
     return None
