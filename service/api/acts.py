@@ -31,7 +31,6 @@ from service.api.reader import reader
 from service.api.reads import read_headers, read_response
 from service.api.render import act_json, json_response, status_json
 from service.api.unit_answers import pending_of_act
-from service.domain.dates import today_in
 from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
 from service.domain.records import akn_work_uri, new_id
