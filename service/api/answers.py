@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 import asyncpg
 
-from service.api.render import RenderedExpression, edition_json, joined_text, status_json, unit_json
+from service.api.render import edition_json, joined_text, status_json, unit_json
 from service.api.unit_answers import pending_of_act
 from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
 from service.domain.facts import status_facts
-from service.domain.model import Act, Edition, Relation, Unit
+from service.domain.model import Act, Edition, Relation
 from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
 from service.errors import Problem
 from service.store import acts as acts_store
@@ -96,14 +96,11 @@ async def text_answer(
     status = state.status(day)
     if edition is None and in_force_on(status):
         edition = edition_in_force(state.editions, day)
-    units: list[Unit] = []
-    rendered: RenderedExpression | None = None  # from a reader: rendered once, kept in its cache
+    units = []
     if edition is not None and lang in edition.languages:
         at = max(day, edition.valid_from)
-        if _is_reader(pool):
-            rendered = await pool.expression(state.act.id, lang, at)
-        else:
-            units = await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
     previous, following = nearest_editions(state.editions, day)
     return {
         "act": state.act.id,
@@ -112,8 +109,8 @@ async def text_answer(
         "status": status_json(status),
         "edition": edition_json(state.period_of(edition), source=state.source_of(edition))
         if edition is not None else None,
-        "text": rendered.text if rendered is not None else joined_text(units),
-        "units": rendered.units if rendered is not None else [unit_json(u) for u in units],
+        "text": joined_text(units),
+        "units": [unit_json(u) for u in units],
         "nearest_editions": {"on_or_before": previous.isoformat() if previous else None,
                              "after": following.isoformat() if following else None},
     }

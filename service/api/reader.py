@@ -10,6 +10,7 @@ never made of facts cached at another seq.
 from __future__ import annotations
 
 import bisect
+import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,16 +18,13 @@ import asyncpg
 from starlette.requests import Request
 
 from service.api.answers import ActState
-from service.api.render import RenderedExpression
 from service.api.unit_answers import pending_of_act
 from service.domain.facts import status_facts
-from service.domain.model import Act
+from service.domain.model import Act, Unit
 from service.store import acts as acts_store
 from service.store import editions as editions_store
 from service.store import sources as sources_store
 from service.store.cache import ReadCache
-
-NO_TEXT = RenderedExpression.of([])
 
 
 @dataclass(frozen=True)
@@ -66,14 +64,13 @@ class Reader:
     async def state(self, act: Act) -> ActState:
         return (await self._entry(act.id)).state
 
-    async def expression(self, act_id: str, lang: str, day: date) -> RenderedExpression:
-        """The units of `lang` in force at the end of `day`, rendered; the same for every day between two
-        changes."""
+    async def expression(self, act_id: str, lang: str, day: date) -> list[Unit]:
+        """The units of `lang` in force at the end of `day`; the same for every day between two changes."""
         entry = await self._entry(act_id)
         days = entry.change_days.get(lang, ())
         i = bisect.bisect_right(days, day)
         if i == 0:
-            return NO_TEXT  # no text in this language starts on or before the day
+            return []  # no text in this language starts on or before the day
         since = days[i - 1]
         key = (act_id, lang, since)
         if self.cache is not None:
@@ -81,10 +78,10 @@ class Reader:
             if found is not None:
                 return found  # type: ignore[no-any-return]
         units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=since, as_of=self.seq)
-        rendered = RenderedExpression.of(units)
         if self.cache is not None:
-            self.cache.keep_expression(key, rendered, rendered.size, read_at=self.seq)
-        return rendered
+            weight = 300 + sum(sys.getsizeof(u.text) * 3 // 2 + 1200 for u in units)
+            self.cache.keep_expression(key, units, weight, read_at=self.seq)
+        return units
 
 
 def reader(request: Request, seq: int) -> Reader:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -118,23 +116,6 @@ def joined_text(units: list[Unit]) -> str | None:
     """The consolidated text: the units that have text, in order, separated by a blank line."""
     parts = [u.text for u in units if u.text_available and u.text]
     return "\n\n".join(parts) if parts else None
-
-
-@dataclass(frozen=True)
-class RenderedExpression:
-    """An expression's part of a text answer, rendered once: the consolidated text and the units' JSON
-    (inserted as is into every answer that shows it, so a cached expression is neither rebuilt nor
-    re-serialised per request, and takes about the bytes of its JSON in memory)."""
-
-    text: str | None
-    units: orjson.Fragment
-    size: int  # bytes held, about
-
-    @classmethod
-    def of(cls, units: list[Unit]) -> RenderedExpression:
-        rendered = orjson.dumps([unit_json(u) for u in units])
-        text = joined_text(units)
-        return cls(text, orjson.Fragment(rendered), len(rendered) + sys.getsizeof(text) + 200)
 
 
 def day(d: date) -> str:
