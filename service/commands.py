@@ -16,20 +16,18 @@ import asyncpg
 
 from service.domain.amendment_requests import AmendmentRequest, resolve
 from service.domain.amendments import amendment_payload
-from service.domain.errors import AmendmentConflict, NotFound, UnitNotInForce
-from service.domain.facts import status_facts
 from service.domain.corrections import Target, correction_payload, retraction_payload, target_payload
-from service.domain.errors import Conflict, NotFound
+from service.domain.errors import AmendmentConflict, Conflict, NotFound, UnitNotInForce
+from service.domain.facts import status_facts
 from service.domain.ledger import LedgerEntry
 from service.domain.model import Act, Relation, Unit
 from service.domain.records import act_payload, edition_record, new_id, relation_payload
 from service.domain.status import StatusCode, status_at
 from service.domain.units import completeness
 from service.store import acts as acts_store
-from service.store import history
-from service.store import units as units_store
 from service.store import editions as editions_store
-from service.store import lookups
+from service.store import history, lookups
+from service.store import units as units_store
 from service.store.db import LATEST
 from service.store.ledger import record
 
@@ -96,12 +94,12 @@ async def amend_units(pool: asyncpg.Pool, *, actor: str, request: AmendmentReque
 # -- corrections and retractions ---------------------------------------------------------------------
 
 
-class EditionNotFound(NotFound):
-    slug = "edition-not-found"
+class EditionNotFound(NotFound, slug="edition-not-found"):
+    pass
 
 
-class StillReferenced(Conflict):
-    slug = "still-referenced"
+class StillReferenced(Conflict, slug="still-referenced"):
+    pass
 
 
 Replacement = Act | Relation | NewEdition

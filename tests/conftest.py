@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -147,6 +148,18 @@ async def start_server(dsn: str, **env: str) -> tuple[uvicorn.Server, asyncio.Ta
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, task, f"http://127.0.0.1:{port}"
+
+
+@asynccontextmanager
+async def served(dsn: str, **env: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A service of its own (settings changed by `env`) on a real socket and a client for it, stopped on exit."""
+    server, task, base = await start_server(dsn, **env)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await task
 
 
 @pytest_asyncio.fixture(loop_scope="session")

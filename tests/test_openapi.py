@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT202012
 
 from service.app import ROUTES
 from service.store.keys import insert_key
-from tests.conftest import Api, start_server
+from tests.conftest import Api, served
 
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 SPEC_URI = "urn:lextime:openapi"
@@ -421,13 +421,8 @@ async def test_every_error_fits_the_contract(api: Api) -> None:
 
 
 async def test_a_body_over_the_limit_is_413(api: Api) -> None:
-    server, task, base = await start_server(api.dsn, LEXTIME_MAX_BODY_BYTES="1024")
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            r = await client.post("/v1/acts", headers=api.auth,
-                                  json={"jurisdiction": "kz", "type": "decree", "titles": {"ru": "Указ " * 500}})
-            assert r.status_code == 413, r.text
-            assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"
-    finally:
-        server.should_exit = True
-        await task
+    async with served(api.dsn, LEXTIME_MAX_BODY_BYTES="1024") as client:
+        r = await client.post("/v1/acts", headers=api.auth,
+                              json={"jurisdiction": "kz", "type": "decree", "titles": {"ru": "Указ " * 500}})
+        assert r.status_code == 413, r.text
+        assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.auth import require_key
-from service.api.params import invalid, query_string
+from service.api.params import invalid, query_string, read_body
 from service.api.render import json_response
 from service.domain.adilet import AdiletParseError
 from service.errors import Problem
@@ -19,21 +19,6 @@ from service.importer.adilet import ImportResult, import_document
 # The layouts an import reads, by media type; `application/octet-stream` leaves the layout to the content.
 ACCEPTED = ("text/plain", "text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown",
             "application/octet-stream")
-
-
-async def read_body(request: Request) -> bytes:
-    """The raw request body, refused (413) past the configured limit."""
-    limit: int = request.app.state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _media_type(request: Request) -> str:

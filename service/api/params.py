@@ -29,20 +29,30 @@ def invalid(detail: str, *, name: str | None = None, slug: str = "invalid-reques
     return Problem(400, slug, detail, invalid_params=params)
 
 
-async def read_json(request: Request) -> Any:
-    """The request body as JSON: refused when too large (413), not JSON (400) or nested too deep."""
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body, refused (413) past the configured limit (declared or streamed)."""
     limit: int = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+        raise _too_large(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Problem(413, "body-too-large", f"the request body is over the limit of {limit} bytes")
+            raise _too_large(limit)
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request) -> Any:
+    """The request body as JSON: refused when too large (413), not JSON (400) or nested too deep."""
+    body = await read_body(request)
     try:
-        value = orjson.loads(b"".join(chunks))
+        value = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise Problem(400, "malformed-json", f"the request body is not valid JSON: {exc}") from None
     _check_shape(value, 0)
@@ -87,25 +97,33 @@ class Fields:
     def _name(self, key: str) -> str:
         return f"{self.where}.{key}"
 
+    def _invalid(self, key: str, reason: str) -> Problem:
+        """A 400 naming the member `key` and what is wrong with it."""
+        return invalid(f"{self._name(key)} {reason}", name=self._name(key))
+
+    def _member(self, key: str, *, required: bool) -> Any:
+        """The member's value, None when it is absent or null; refused when it is required."""
+        v = self.value.get(key)
+        if v is None and required:
+            raise self._invalid(key, "is required")
+        return v
+
     def get(self, key: str) -> Any:
         return self.value.get(key)
 
     def string(self, key: str, *, required: bool = False, max_len: int = 2000, identifier: bool = False) -> str | None:
-        v = self.value.get(key)
+        v = self._member(key, required=required)
         if v is None:
-            if required:
-                raise invalid(f"{self._name(key)} is required", name=self._name(key))
             return None
         if not isinstance(v, str):
-            raise invalid(f"{self._name(key)} must be a string", name=self._name(key))
+            raise self._invalid(key, "must be a string")
         v = unicodedata.normalize("NFC", v)
         if required and not v.strip():
-            raise invalid(f"{self._name(key)} must not be empty", name=self._name(key))
+            raise self._invalid(key, "must not be empty")
         if len(v) > max_len:
-            raise invalid(f"{self._name(key)} is longer than {max_len} characters", name=self._name(key))
+            raise self._invalid(key, f"is longer than {max_len} characters")
         if identifier and (_CONTROL.search(v) or v != v.strip()):
-            raise invalid(f"{self._name(key)} must not contain control characters or surrounding spaces",
-                          name=self._name(key))
+            raise self._invalid(key, "must not contain control characters or surrounding spaces")
         return v
 
     def required_string(self, key: str, **kwargs: Any) -> str:
@@ -114,26 +132,22 @@ class Fields:
         return value
 
     def date(self, key: str, *, required: bool = False) -> date | None:
-        v = self.value.get(key)
+        v = self._member(key, required=required)
         if v is None:
-            if required:
-                raise invalid(f"{self._name(key)} is required", name=self._name(key))
             return None
         if not isinstance(v, str):
-            raise invalid(f"{self._name(key)} must be a date string YYYY-MM-DD", name=self._name(key))
+            raise self._invalid(key, "must be a date string YYYY-MM-DD")
         return parse_date(v, field=self._name(key))
 
     def boolean(self, key: str, *, default: bool) -> bool:
         v = self.value.get(key, default)
         if not isinstance(v, bool):
-            raise invalid(f"{self._name(key)} must be true or false", name=self._name(key))
+            raise self._invalid(key, "must be true or false")
         return v
 
     def obj(self, key: str, *, allowed: set[str], required: bool = False) -> Fields | None:
-        v = self.value.get(key)
+        v = self._member(key, required=required)
         if v is None:
-            if required:
-                raise invalid(f"{self._name(key)} is required", name=self._name(key))
             return None
         return Fields(v, allowed=allowed, where=self._name(key))
 
@@ -142,9 +156,9 @@ class Fields:
         if v is None:
             return []
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-            raise invalid(f"{self._name(key)} must be a list of non-empty strings", name=self._name(key))
+            raise self._invalid(key, "must be a list of non-empty strings")
         if len(v) > max_items:
-            raise invalid(f"{self._name(key)} has more than {max_items} items", name=self._name(key))
+            raise self._invalid(key, f"has more than {max_items} items")
         return [unicodedata.normalize("NFC", x) for x in v]
 
 

@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
-from service.api.params import read_as_of
-from service.api.reads import read_response
 from service.api.answers import ActState, act_state, choose_language
-from service.api.params import language, query_date
-from service.api.render import edition_json, json_response, status_json
+from service.api.params import AsOf, language, query_date, read_as_of
+from service.api.reads import read_response
+from service.api.render import edition_json, status_json
 from service.api.render_units import (
     amendment_json,
     op_json,
@@ -126,12 +125,17 @@ def _agreement(view: UnitView, day: date) -> tuple[bool, str | None]:
     return False, "the languages disagree on this unit (" + "; ".join(parts) + ")"
 
 
-async def get_unit(request: Request) -> Response:
+async def _read_view(request: Request) -> tuple[AsOf, date, UnitView]:
+    """The unit the path names, as known at the request's as_of, on the asked day (the act's today by default)."""
     lang = _lang(request)
     as_of = await read_as_of(request)
     act = await load_act(request, as_of.seq)
     day = query_date(request) or as_of.today(act.jurisdiction)
-    view = await _view(request, day, lang, as_of.seq)
+    return as_of, day, await _view(request, day, lang, as_of.seq)
+
+
+async def get_unit(request: Request) -> Response:
+    as_of, day, view = await _read_view(request)
     status = unit_status_at(view.facts, day, view.state.facts)
     agree, disagreement = _agreement(view, day)
     return read_response(as_of, {
@@ -148,11 +152,8 @@ def _names(op: Any, wid: str) -> bool:
 
 
 async def get_versions(request: Request) -> Response:
-    lang = _lang(request)
-    as_of = await read_as_of(request)
-    act = await load_act(request, as_of.seq)
-    day = query_date(request) or as_of.today(act.jurisdiction)
-    view = await _view(request, day, lang, as_of.seq)
+    as_of, day, view = await _read_view(request)
+    act = view.state.act
     pending = [a for a in await units_store.amendments_of_act(request.app.state.pool, act_id=act.id, as_of=as_of.seq)
                if a.prospective and any(_names(op, view.wid) for op in a.operations)]
     return read_response(as_of, {

@@ -25,7 +25,7 @@ from service.domain.amendments import (
 from service.domain.errors import Invalid, InvalidOperation, UnitNotInForce, Unprocessable
 from service.domain.expressions import ExpressionState
 from service.domain.texts import text_sha256
-from service.domain.unit_operations import Maker, apply_operations, insertion_wid
+from service.domain.unit_operations import Maker, apply_operations, insertion_wid, on_day
 from service.domain.units import check_eid, eid_from_numbering
 
 States = Mapping[str, ExpressionState]
@@ -70,10 +70,6 @@ class Resolved:
     texts: dict[str, str]  # sha256 → normalised text, to store
 
 
-def _on(day: date | None) -> str:
-    return f"on {day.isoformat()}" if day is not None else "in the latest text"
-
-
 def find_unit(states: States, ref: str, day: date | None) -> tuple[str, str]:
     """(wId, eId) of the unit `ref` names: a wId in some language's structure, else an eId there."""
     for s in states.values():
@@ -83,7 +79,7 @@ def find_unit(states: States, ref: str, day: date | None) -> tuple[str, str]:
         wid = s.wid_of_eid(ref)
         if wid is not None:
             return wid, ref
-    raise UnitNotInForce(f"the act has no unit {ref} {_on(day)}", unit=ref)
+    raise UnitNotInForce(f"the act has no unit {ref} {on_day(day)}", unit=ref)
 
 
 def _hashes(texts: Mapping[str, str | None], store: dict[str, str]) -> dict[str, str | None]:

@@ -4,7 +4,7 @@ lacking the unit named). Pure; the store folds these over the recorded history, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -44,6 +44,11 @@ class Flags:
         return out
 
 
+def on_day(day: date | None) -> str:
+    """The day an operation applies on, as an error names it (no day: a prospective amendment's latest text)."""
+    return f"on {day.isoformat()}" if day is not None else "in the latest text"
+
+
 def _in_text(states: States, wid: str) -> list[str]:
     """The languages in which the unit is in the text (present and not repealed)."""
     return [lang for lang, s in states.items() if (u := s.get(wid)) is not None and u.in_text]
@@ -54,18 +59,16 @@ def require_in_text(states: States, wid: str, eid: str, day: date | None) -> lis
     langs = _in_text(states, wid)
     if langs:
         return langs
-    on = f"on {day.isoformat()}" if day is not None else "in the latest text"
     if any(s.get(wid) is not None for s in states.values()):
-        raise UnitNotInForce(f"unit {eid} is repealed {on}", unit=eid)
-    raise UnitNotInForce(f"the act has no unit {eid} in force {on}", unit=eid)
+        raise UnitNotInForce(f"unit {eid} is repealed {on_day(day)}", unit=eid)
+    raise UnitNotInForce(f"the act has no unit {eid} in force {on_day(day)}", unit=eid)
 
 
 def _known_languages(op: Replace | Insert, states: States, context: States, day: date | None) -> None:
     """Words in a language the act has no text in cannot be placed anywhere: refused, not dropped."""
     unknown = sorted(set(op.texts) - set(states) - set(context))
     if unknown:
-        on = f"on {day.isoformat()}" if day is not None else "in the latest text"
-        raise InvalidOperation(f"{op.eid}: the act has no text in {', '.join(unknown)} {on}; record an edition "
+        raise InvalidOperation(f"{op.eid}: the act has no text in {', '.join(unknown)} {on_day(day)}; record an edition "
                                "in that language first", unit=op.eid)
 
 
@@ -90,14 +93,21 @@ class Maker:
     amendment: str | None
 
 
+def _languages_with_unit(states: dict[str, ExpressionState], langs: list[str], eid: str, flags: Flags
+                         ) -> Iterator[tuple[str, ExpressionState]]:
+    """Each language in `langs` (those with the unit in their text) with its state; the others are flagged."""
+    for lang, s in states.items():
+        if lang in langs:
+            yield lang, s
+        else:
+            flags.note(flags.not_in_language, eid, lang)
+
+
 def _replace(states: dict[str, ExpressionState], op: Replace, by: Maker, day: date | None, flags: Flags,
              context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
     _known_languages(op, states, context, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         sha, available = _words(op, lang, flags)
         old = s.units[op.wid]
         new = replace(old, sha256=sha, text_available=available,
@@ -113,10 +123,7 @@ def _descendants_and_self(s: ExpressionState, wid: str) -> list[str]:
 def _repeal(states: dict[str, ExpressionState], op: Repeal, by: Maker, day: date | None, flags: Flags,
             context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         gone = {w: replace(s.units[w], sha256=None, text_available=False, repealed=True,
                            source_act=by.source_act, amendment=by.amendment)
                 for w in _descendants_and_self(s, op.wid) if s.units[w].in_text}
@@ -126,10 +133,7 @@ def _repeal(states: dict[str, ExpressionState], op: Repeal, by: Maker, day: date
 def _renumber(states: dict[str, ExpressionState], op: Renumber, by: Maker, day: date | None, flags: Flags,
               context: States) -> None:
     langs = require_in_text({**context, **states}, op.wid, op.eid, day)
-    for lang, s in states.items():
-        if lang not in langs:
-            flags.note(flags.not_in_language, op.eid, lang)
-            continue
+    for lang, s in _languages_with_unit(states, langs, op.eid, flags):
         moving = _descendants_and_self(s, op.wid)
         old_eid = s.units[op.wid].eid
         renamed = {w: op.new_eid + s.units[w].eid[len(old_eid):] for w in moving}
@@ -176,8 +180,7 @@ def _insert(states: dict[str, ExpressionState], op: Insert, by: Maker, day: date
     anchored_elsewhere = any(_insertion_index(c, op.position) is not None for c in context.values() if c.wids)
     if not placed and not anchored_elsewhere:
         where = op.position.anchor or "the text"
-        on = f"on {day.isoformat()}" if day is not None else "in the latest text"
-        raise UnitNotInForce(f"cannot insert {op.eid}: the act has no unit {where} {on}", unit=op.eid)
+        raise UnitNotInForce(f"cannot insert {op.eid}: the act has no unit {where} {on_day(day)}", unit=op.eid)
 
 
 def apply_operations(states: States, ops: Sequence[Operation], *, by: Maker, day: date | None,

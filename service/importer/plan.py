@@ -38,16 +38,12 @@ from service.store.db import LATEST
 JURISDICTION = "kz"
 
 
-class UnidentifiedAct(Invalid):
+class UnidentifiedAct(Invalid, slug="unidentified-act"):
     """The document does not say which act it is."""
 
-    slug = "unidentified-act"
 
-
-class AmbiguousAct(Conflict):
+class AmbiguousAct(Conflict, slug="ambiguous-act"):
     """Several recorded acts fit the document's own act; Lextime does not guess which one it completes."""
-
-    slug = "ambiguous-act"
 
 
 @dataclass

@@ -18,14 +18,12 @@ _CONFLICTS = {
 }
 
 
-class Unavailable(DomainError):
+class Unavailable(DomainError, slug="database-unavailable"):
     """The database cannot be reached or is overloaded; the client may retry."""
 
-    slug = "database-unavailable"
 
-
-class Timeout(DomainError):
-    slug = "database-timeout"
+class Timeout(DomainError, slug="database-timeout"):
+    pass
 
 
 @asynccontextmanager

@@ -22,10 +22,8 @@ from service.store.queries import q
 log = structlog.get_logger("lextime.replica")
 
 
-class Diverged(Conflict):
+class Diverged(Conflict, slug="mirror-diverged"):
     """The received entries do not continue this database's ledger."""
-
-    slug = "mirror-diverged"
 
 
 async def local_head(conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, str]:

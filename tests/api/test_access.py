@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from service.store.db import create_pool
 from service.store.keys import SCOPES, insert_key, revoke_key
-from tests.conftest import Api, start_server, with_database
+from tests.conftest import Api, served, with_database
 
 ACT = {"jurisdiction": "kz", "type": "decree", "number": "12", "adopted_on": "2019-05-05", "titles": {"ru": "Указ"}}
 TOKEN = re.compile(r"^lx_(?P<id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43})$")
@@ -125,13 +125,8 @@ async def test_unknown_scopes_are_refused_by_the_database(owner: asyncpg.Connect
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def private(database: str, owner: asyncpg.Connection) -> AsyncIterator[httpx.AsyncClient]:
-    server, task, base = await start_server(database, LEXTIME_PRIVATE_READS="true")
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_PRIVATE_READS="true") as client:
+        yield client
 
 
 async def test_private_reads_need_a_key(private: httpx.AsyncClient, owner: asyncpg.Connection) -> None:
@@ -169,13 +164,8 @@ async def login_role(database: str, owner: asyncpg.Connection) -> AsyncIterator[
 async def test_the_service_runs_as_a_role_that_cannot_escalate(database: str, owner: asyncpg.Connection,
                                                               login_role: str) -> None:
     token = await insert_key(owner, name="app-writer")
-    server, task, base = await start_server(database, LEXTIME_APP_DATABASE_URL=login_role)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            assert (await client.post("/v1/acts", json=ACT, headers=bearer(token))).status_code == 201
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_APP_DATABASE_URL=login_role) as client:
+        assert (await client.post("/v1/acts", json=ACT, headers=bearer(token))).status_code == 201
     assert await owner.fetchval("SELECT count(*) FROM ledger") == 1
     pool = await create_pool(login_role)
     try:

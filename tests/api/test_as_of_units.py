@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Api
+from tests.conftest import Api, served
 
 ACT = {"jurisdiction": "kz", "type": "law", "number": "77", "adopted_on": "2020-01-01", "titles": {"ru": "Закон"},
        "entry_into_force": {"date": "2020-01-01"}}
@@ -42,19 +42,10 @@ async def test_unit_reads_at_a_past_as_of_are_unchanged_by_a_later_amendment(api
 
 
 async def test_private_reads_are_never_marked_public(api: Api) -> None:
-    from tests.conftest import start_server
-
     act = (await api.post("/v1/acts", ACT)).json()["id"]
-    server, task, base = await start_server(api.dsn, LEXTIME_PRIVATE_READS="true")
-    try:
-        import httpx
-
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            r = await client.get(f"/v1/acts/{act}", params={"as_of": "1"}, headers=api.auth)
-            assert r.status_code == 200, r.text
-            assert r.headers["cache-control"].startswith("private") and "public" not in r.headers["cache-control"]
-    finally:
-        server.should_exit = True
-        await task
+    async with served(api.dsn, LEXTIME_PRIVATE_READS="true") as client:
+        r = await client.get(f"/v1/acts/{act}", params={"as_of": "1"}, headers=api.auth)
+        assert r.status_code == 200, r.text
+        assert r.headers["cache-control"].startswith("private") and "public" not in r.headers["cache-control"]
     r = await api.get(f"/v1/acts/{act}", params={"as_of": "1"})
     assert r.headers["cache-control"].startswith("public")

@@ -21,7 +21,7 @@ from service.logs import configure_logging
 from service.middleware import SECURITY_HEADERS
 from service.store import acts as acts_store
 from service.store.keys import insert_key
-from tests.conftest import Api, start_server
+from tests.conftest import Api, served
 
 ACT = {"jurisdiction": "kz", "type": "decree", "number": "3", "adopted_on": "2018-03-03", "titles": {"ru": "Указ"}}
 ORIGIN = "https://portal.example.kz"
@@ -81,13 +81,8 @@ async def test_cors_is_off_by_default(api: Api) -> None:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def cors(database: str) -> AsyncIterator[httpx.AsyncClient]:
-    server, task, base = await start_server(database, LEXTIME_CORS_ORIGINS=ORIGIN)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_CORS_ORIGINS=ORIGIN) as client:
+        yield client
 
 
 async def test_cors_when_configured_allows_only_the_listed_origins(cors: httpx.AsyncClient) -> None:
@@ -179,25 +174,20 @@ async def test_metrics_public_protected_or_off(database: str, owner: asyncpg.Con
                                                write_key: int, admin_key: int) -> None:
     writer = await insert_key(owner, name="metrics-writer")
     admin = await insert_key(owner, name="metrics-admin", scopes=("admin",))
-    server, task, base = await start_server(database, LEXTIME_METRICS=mode)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            assert (await client.post("/v1/acts", json=ACT, headers={"Authorization": f"Bearer {writer}"})
-                    ).status_code == 201
-            await client.get("/v1/acts/01M89QFVX6ZAMGSD4RQG9D2NP9")
-            statuses = [(await client.get("/metrics", headers=h)).status_code
-                        for h in ({}, {"Authorization": f"Bearer {writer}"}, {"Authorization": f"Bearer {admin}"})]
-            assert statuses == [no_key, write_key, admin_key]
-            if admin_key == 200:
-                text = (await client.get("/metrics", headers={"Authorization": f"Bearer {admin}"})).text
-                for line in ('lextime_http_requests_total{method="POST",route="/v1/acts",status="201"} 1.0',
-                             'lextime_http_requests_total{method="GET",route="/v1/acts/{act_id}",status="404"} 1.0',
-                             "lextime_ledger_head_seq 1.0", "lextime_database_up 1.0",
-                             "lextime_db_pool_max_connections 10.0"):
-                    assert line in text, line
-                assert 'lextime_http_request_duration_seconds_bucket{le="0.005",method="POST",route="/v1/acts"}' \
-                    in text
-                assert "01M89QFVX6ZAMGSD4RQG9D2NP9" not in text  # route templates, never raw paths
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_METRICS=mode) as client:
+        assert (await client.post("/v1/acts", json=ACT, headers={"Authorization": f"Bearer {writer}"})
+                ).status_code == 201
+        await client.get("/v1/acts/01M89QFVX6ZAMGSD4RQG9D2NP9")
+        statuses = [(await client.get("/metrics", headers=h)).status_code
+                    for h in ({}, {"Authorization": f"Bearer {writer}"}, {"Authorization": f"Bearer {admin}"})]
+        assert statuses == [no_key, write_key, admin_key]
+        if admin_key == 200:
+            text = (await client.get("/metrics", headers={"Authorization": f"Bearer {admin}"})).text
+            for line in ('lextime_http_requests_total{method="POST",route="/v1/acts",status="201"} 1.0',
+                         'lextime_http_requests_total{method="GET",route="/v1/acts/{act_id}",status="404"} 1.0',
+                         "lextime_ledger_head_seq 1.0", "lextime_database_up 1.0",
+                         "lextime_db_pool_max_connections 10.0"):
+                assert line in text, line
+            assert 'lextime_http_request_duration_seconds_bucket{le="0.005",method="POST",route="/v1/acts"}' \
+                in text
+            assert "01M89QFVX6ZAMGSD4RQG9D2NP9" not in text  # route templates, never raw paths

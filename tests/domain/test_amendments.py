@@ -115,6 +115,23 @@ def test_units_not_in_force_and_eids_in_use_are_refused() -> None:
         apply(Insert("p", "p", "point", None, None, Position("after", "point_9"), {}))
 
 
+@pytest.mark.parametrize(("day", "on"), [(DAY, "on 2020-01-01"), (None, "in the latest text")])
+def test_refusals_name_the_day_or_else_the_latest_text(day: date | None, on: str) -> None:
+    def run(op: object, states: dict[str, ExpressionState] | None = None) -> None:
+        apply_operations(states or both(), [op], by=BY, day=day)  # type: ignore[list-item]
+
+    with pytest.raises(UnitNotInForce, match=f"^unit chp_2 is repealed {on}$"):
+        run(Suspend("chp_2", "chp_2", None), apply(Repeal("chp_2", "chp_2")))
+    with pytest.raises(UnitNotInForce, match=f"^the act has no unit point_9 in force {on}$"):
+        run(Repeal("point_9", "point_9"))
+    with pytest.raises(InvalidOperation, match=f"^chp_2: the act has no text in en {on}; record an edition"):
+        run(Replace("chp_2", "chp_2", {"en": "words"}))
+    with pytest.raises(UnitNotInForce, match=f"^cannot insert p: the act has no unit point_9 {on}$"):
+        run(Insert("p", "p", "point", None, None, Position("after", "point_9"), {}))
+    with pytest.raises(UnitNotInForce, match=f"^the act has no unit point_9 {on}$"):
+        find_unit(both(), "point_9", day)
+
+
 def test_languages_that_lack_a_unit_are_left_alone_and_flagged() -> None:
     states = {"ru": state("ru"), "kk": state("kk", ["chp_1", "chp_2"])}
     flags = Flags()

@@ -4,11 +4,12 @@ bilingual law as a web page and as Markdown, and a document that cannot be read.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 
-from tests.conftest import Api
+from tests.conftest import Api, served
 from tests.test_openapi import conforms
 
 from .conftest import act_by_citation, ledger_size, post_document
@@ -237,18 +238,25 @@ async def test_import_refuses_other_media_types_and_anonymous_writers(api: Api) 
 
 
 async def test_a_document_over_the_body_limit_is_413(api: Api) -> None:
-    from tests.conftest import start_server
+    async with served(api.dsn, LEXTIME_MAX_BODY_BYTES="1024") as client:
+        r = await client.post("/v1/imports", content=ORDER_RU.encode(),
+                              headers={**api.auth, "Content-Type": "text/plain"})
+        assert r.status_code == 413, r.text
+        assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"
+    assert await ledger_size(api) == 0
 
-    server, task, base = await start_server(api.dsn, LEXTIME_MAX_BODY_BYTES="1024")
-    try:
-        import httpx
 
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            r = await client.post("/v1/imports", content=ORDER_RU.encode(),
-                                  headers={**api.auth, "Content-Type": "text/plain"})
-            assert r.status_code == 413, r.text
-            assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"
-    finally:
-        server.should_exit = True
-        await task
+async def test_a_chunked_document_over_the_body_limit_is_413(api: Api) -> None:
+    # No Content-Length: the limit is enforced while the body streams in, not only on the declared size.
+    data = ORDER_RU.encode()
+    assert len(data) > 1024
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(data), 256):
+            yield data[start:start + 256]
+
+    async with served(api.dsn, LEXTIME_MAX_BODY_BYTES="1024") as client:
+        r = await client.post("/v1/imports", content=chunks(), headers={**api.auth, "Content-Type": "text/plain"})
+        assert r.status_code == 413, r.text
+        assert conforms(r)["type"] == "urn:lextime:problem:body-too-large"
     assert await ledger_size(api) == 0
