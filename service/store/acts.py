@@ -75,8 +75,16 @@ async def relations_targeting(
     return [relation_from_row(r) for r in rows]
 
 
+# PostgreSQL's infinite dates, as jsonb writes them; asyncpg's date codec reads them as date.min / date.max.
+_INFINITE = {"-infinity": date.min, "infinity": date.max}
+
+
+def _json_day(value: str) -> date:
+    return _INFINITE.get(value) or date.fromisoformat(value)
+
+
 def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    return _json_day(value) if value else None
 
 
 def _relation_from_json(r: dict[str, Any]) -> Relation:
@@ -105,7 +113,7 @@ async def act_entry(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_
         row = await conn.fetchrow(q("act_entry"), act_id, as_of)
     if row is None:
         raise NotFound(f"no act with id {act_id!r}", act_id=act_id)
-    editions = [Edition(act_id, date.fromisoformat(e["valid_from"]), tuple(e["source_acts"]), tuple(e["languages"]),
+    editions = [Edition(act_id, _json_day(e["valid_from"]), tuple(e["source_acts"]), tuple(e["languages"]),
                         e["text_completeness"], e["note"], e["recorded_seq"]) for e in row["editions"]]
-    days = {lang: tuple(date.fromisoformat(d) for d in ds) for lang, ds in row["change_days"].items()}
+    days = {lang: tuple(_json_day(d) for d in ds) for lang, ds in row["change_days"].items()}
     return ActEntry(act_from_row(row), [_relation_from_json(r) for r in row["relations"]], editions, days)

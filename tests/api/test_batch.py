@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.api.batch import MAX_ITEMS
 from service.store.keys import insert_key
-from tests.conftest import Api, start_server
+from tests.conftest import Api, served
 from tests.test_openapi import (
     DECREE_148,
     DECREE_552,
@@ -143,31 +142,20 @@ async def test_as_of_answers_as_known_then_cached_or_not(api: Api) -> None:
 
 async def test_with_private_reads_a_batch_needs_a_read_key(database: str, owner: asyncpg.Connection) -> None:
     reader = await insert_key(owner, name="batch-reader", scopes=("read",))
-    server, task, base = await start_server(database, LEXTIME_PRIVATE_READS="true")
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            body = {"items": [{"act": UNKNOWN_ACT}]}
-            for path, payload in ((BATCH, body), ("/v1/texts/batch", {"sha256": ["0" * 64]})):
-                r = await client.post(path, json=payload)
-                assert r.status_code == 401 and conforms(r)["type"] == "urn:lextime:problem:unauthorized"
-                r = await client.post(path, json=payload, headers={"Authorization": f"Bearer {reader}"})
-                assert r.status_code == 200, r.text
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_PRIVATE_READS="true") as client:
+        body = {"items": [{"act": UNKNOWN_ACT}]}
+        for path, payload in ((BATCH, body), ("/v1/texts/batch", {"sha256": ["0" * 64]})):
+            r = await client.post(path, json=payload)
+            assert r.status_code == 401 and conforms(r)["type"] == "urn:lextime:problem:unauthorized"
+            r = await client.post(path, json=payload, headers={"Authorization": f"Bearer {reader}"})
+            assert r.status_code == 200, r.text
 
 
 async def test_batches_are_limited_as_expensive_reads_not_writes(database: str) -> None:
-    server, task, base = await start_server(database, LEXTIME_EXPENSIVE_RATE_PER_MINUTE="1",
-                                            LEXTIME_RATE_BURST="2", LEXTIME_WRITE_RATE_PER_MINUTE="0")
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            codes = [(await client.post(BATCH, json={"items": [{"act": UNKNOWN_ACT}]})).status_code
-                     for _ in range(3)]
-            assert codes == [200, 200, 429]
-    finally:
-        server.should_exit = True
-        await task
+    async with served(database, LEXTIME_EXPENSIVE_RATE_PER_MINUTE="1", LEXTIME_RATE_BURST="2",
+                      LEXTIME_WRITE_RATE_PER_MINUTE="0") as client:
+        codes = [(await client.post(BATCH, json={"items": [{"act": UNKNOWN_ACT}]})).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
 
 
 _json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
@@ -199,3 +187,20 @@ async def test_no_item_gives_a_500(api: Api) -> None:
         body = conforms(r)
         if r.status_code == 200:
             assert [o["index"] for o in body["items"]] == list(range(len(items)))
+
+
+async def test_the_first_calendar_day_is_read_back_from_the_cached_entry(api: Api) -> None:
+    """0001-01-01 is stored as PostgreSQL's -infinity (asyncpg's date.min); the one-query act entry reads it
+    from jsonb, where it is written '-infinity', and must give date.min back, not fail."""
+    act = await api.post("/v1/acts", {"jurisdiction": "kz", "type": "law", "titles": {"ru": "Закон"},
+                                      "entry_into_force": {"date": "0001-01-01"}})
+    assert act.status_code == 201, act.text
+    act_id = act.json()["id"]
+    edition = {"valid_from": "0001-01-01", "expressions": {"ru": {"text": "Первая редакция."}}}
+    assert (await api.post(f"/v1/acts/{act_id}/editions", edition)).status_code == 201
+    single = await api.get(f"/v1/acts/{act_id}/text", params={"date": "0001-01-01"})
+    assert single.status_code == 200, single.text
+    assert single.json()["text"] == "Первая редакция." and single.json()["edition"]["valid_from"] == "0001-01-01"
+    got = await batch(api, [{"act": act_id, "date": "0001-01-01"}, {"act": act_id, "date": "2020-01-01"}])
+    assert [o["status"] for o in got["items"]] == [200, 200]
+    assert got["items"][0]["answer"]["text"] == "Первая редакция."
