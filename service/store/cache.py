@@ -170,8 +170,11 @@ class ReadCache:
     async def close(self, pool: asyncpg.Pool) -> None:
         """Give the held connection back (before the pool closes, which waits for it)."""
         conn, self._conn = self._conn, None
-        if conn is not None:
-            await pool.release(conn)
+        if conn is None:
+            return
+        if self._pumping:  # a check is in flight on it (a slow or dead network): end it, it cannot be reset
+            conn.terminate()
+        await pool.release(conn)
 
     # ---- keeping what was read --------------------------------------------------------------------------
 
