@@ -17,8 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from service.api import (
-    acts, akn, amendments, audit, compare, corrections, editions, feed, health, history, imports, keys, relations,
-    resolve, sources, timeline, units,
+    acts, akn, amendments, audit, batch, compare, corrections, editions, feed, health, history, imports, keys,
+    relations, resolve, sources, timeline, units,
 )
 from service.api import metrics as metrics_route
 from service.api.access import guarded
@@ -32,6 +32,7 @@ from service.errors import Problem, from_domain, problem_response
 from service.metrics import Metrics, MetricsMiddleware
 from service.middleware import RequestLog, SecurityHeaders
 from service.signing import load_signer
+from service.store.cache import ReadCache
 from service.store.db import create_pool
 from service.store.listen import LedgerListener, LedgerWatcher
 
@@ -76,6 +77,7 @@ ROUTES = [
     route("/v1/keys/{name}/revoke", POST=keys.revoke_key),
     route("/v1/changes", GET=feed.changes),
     route("/v1/changes.atom", GET=feed.changes_atom),
+    route("/v1/batch/text", POST=batch.batch_text),
     route("/v1/texts/batch", POST=feed.texts_batch),
     route("/v1/texts/{sha256}", GET=feed.get_text),
     route("/v1/snapshot", GET=feed.snapshot),
@@ -141,6 +143,10 @@ def create_app(settings: Settings) -> Starlette:
                                   connect_timeout_s=settings.connect_timeout_s)
         checkpoints: asyncio.Task[None] | None = None
         app.state.metrics.watch_pool(app.state.pool)
+        # The per-worker cache of point-in-time answers' facts, kept exact by the ledger (0 MB: none).
+        # It holds one connection of the pool for its checks, so a pool of one connection has no cache.
+        app.state.read_cache = (ReadCache(max_bytes=settings.cache_mb * 2**20)
+                                if settings.cache_mb and settings.pool_max > 1 else None)
         try:
             await listener.start()
             if settings.checkpoint_interval_s > 0:
@@ -154,6 +160,9 @@ def create_app(settings: Settings) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await checkpoints
             await listener.close()
+            if app.state.read_cache is not None:  # give its connection back, within the pool's close bound
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(app.state.read_cache.close(app.state.pool), settings.connect_timeout_s)
             await _close_pool(app.state.pool, settings)
             log.info("service_stopped")
 

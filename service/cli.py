@@ -271,8 +271,6 @@ def cmd_export_git(args: argparse.Namespace, settings: Settings, signals: StopSi
         return run_export(dsn, options)
 
 
-def _prepare(dsn: str, *, demo: bool, host: str, port: int) -> None:
-    """Migrations once, in this process, before any worker starts; then the demo data and its key."""
 def _prepare(dsn: str, settings: Settings, *, demo: bool, host: str, port: int) -> None:
     """Migrations and the signing key once, in this process, before any worker starts; then the demo data
     and its key."""
@@ -349,6 +347,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, signals: StopSignals
             flush=True,
         )
     return code
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings, signals: StopSignals) -> int:
+    return run_bench(list(args.bench_args))
+
+
+def run_bench(argv: list[str]) -> int:
+    """`lextime bench …` is `python -m bench …` (the suite reads its own settings and environment)."""
+    try:
+        from bench.cli import main as bench_main
+    except ImportError:
+        print("lextime: the benchmark suite comes with a checkout of the repository (bench/); run it there",
+              file=sys.stderr)
+        return EXIT_ERROR
+    return bench_main(argv)
 
 
 # -- the parser ------------------------------------------------------------------------------------
@@ -463,6 +476,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(imports)
     imports.set_defaults(handler=cmd_import)
     _add_legalize_commands(commands)
+
+    bench = commands.add_parser(
+        "bench",
+        help="run the benchmark suite (python -m bench)",
+        description="Run the benchmark suite; every option is passed to `python -m bench` (see its --help).",
+        add_help=False,
+    )
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, metavar="OPTIONS",
+                       help="options of python -m bench, e.g. --quick; --help shows them")
+    bench.set_defaults(handler=cmd_bench)
     return parser
 
 
@@ -545,6 +568,9 @@ def _explain(err: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # every option belongs to the suite, --help included
+        return run_bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()

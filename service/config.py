@@ -94,6 +94,7 @@ class Settings:
     request_timeout_s: float = 30.0
     metrics: str = "protected"
     cors_origins: tuple[str, ...] = ()
+    cache_mb: int = 64
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -127,6 +128,7 @@ class Settings:
             request_timeout_s=_float(env, "LEXTIME_REQUEST_TIMEOUT_S", 30.0),
             metrics=_choice(env, "LEXTIME_METRICS", "protected", ("public", "protected", "off")),
             cors_origins=_origins(env, "LEXTIME_CORS_ORIGINS"),
+            cache_mb=_int(env, "LEXTIME_CACHE_MB", 64, minimum=0),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

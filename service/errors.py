@@ -37,7 +37,8 @@ class Problem(Exception):
         self.extra = extra
 
 
-def problem_response(problem: Problem, *, instance: str | None = None) -> Response:
+def problem_body(problem: Problem, *, instance: str | None = None) -> dict[str, Any]:
+    """The problem document itself (also used for one failed item of a batch)."""
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + problem.slug,
         "title": HTTPStatus(problem.status).phrase,
@@ -47,8 +48,12 @@ def problem_response(problem: Problem, *, instance: str | None = None) -> Respon
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in problem.extra.items() if v is not None})
-    return Response(orjson.dumps(body), status_code=problem.status, media_type=MEDIA_TYPE,
-                    headers=problem.headers)
+    return body
+
+
+def problem_response(problem: Problem, *, instance: str | None = None) -> Response:
+    return Response(orjson.dumps(problem_body(problem, instance=instance)), status_code=problem.status,
+                    media_type=MEDIA_TYPE, headers=problem.headers)
 
 
 def from_domain(error: DomainError) -> Problem:

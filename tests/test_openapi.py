@@ -173,6 +173,14 @@ def test_writes_need_a_key_and_reads_may_take_one() -> None:
             assert ({"401", "403"} <= set(operation["responses"])) == (security is not None), f"{method} {path}"
 
 
+def test_reads_sent_as_post_are_the_ones_the_guard_treats_as_reads() -> None:
+    from service.api.access import READ_POSTS
+
+    marked = {path for path, item in spec()["paths"].items()
+              if (item.get("post") or {}).get("x-lextime-read", False)}
+    assert marked == READ_POSTS
+
+
 def test_limited_operations_document_429() -> None:
     from service.api.access import EXPENSIVE_ROUTES
 

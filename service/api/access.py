@@ -20,6 +20,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Reads that cost much more than a lookup, limited like writes (add compare, verify and the like here).
 EXPENSIVE_ROUTES: set[str] = {"/v1/acts/{act_id}/text", "/akn/{path:path}", "/v1/acts/{act_id}/compare",
                               "/v1/audit/verify", "/v1/audit/proof", "/v1/snapshot"}
+# Reads sent as POST (a list of lookups in the body; `x-lextime-read` in the contract): limited as expensive
+# reads, not writes, and needing a read key when reads are private.
+READ_POSTS = frozenset({"/v1/batch/text", "/v1/texts/batch"})
 # Routes that need no read key even when reads are private (probes; /metrics has its own rule).
 PROBES = frozenset({"/healthz", "/readyz"})
 OPEN_ROUTES: set[str] = {*PROBES, "/metrics"}
@@ -27,7 +30,7 @@ OPEN_ROUTES: set[str] = {*PROBES, "/metrics"}
 
 def rate_kind(method: str, path: str) -> str | None:
     if method in WRITE_METHODS:
-        return "write"
+        return "expensive" if path in READ_POSTS else "write"
     return "expensive" if path in EXPENSIVE_ROUTES else None
 
 
@@ -58,7 +61,8 @@ def guarded(path: str, method: str, endpoint: Endpoint) -> Endpoint:
             spend(request, kind, f"address:{client_address(request)}")
         if path not in PROBES:
             check_query(request, state.query_parameters.get((method, path)))
-        if state.settings.private_reads and method not in WRITE_METHODS and path not in OPEN_ROUTES:
+        reading = method not in WRITE_METHODS or path in READ_POSTS
+        if state.settings.private_reads and reading and path not in OPEN_ROUTES:
             await require_key(request, "read")
         try:
             return await within(state.settings.request_timeout_s, endpoint(request))

@@ -27,10 +27,10 @@ from service.api.params import (
     read_as_of,
     read_json,
 )
+from service.api.reader import reader
 from service.api.reads import read_headers, read_response
 from service.api.render import act_json, json_response, status_json
 from service.api.unit_answers import pending_of_act
-from service.domain.dates import today_in
 from service.domain.facts import status_facts
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
 from service.domain.records import akn_work_uri, new_id
@@ -97,11 +97,15 @@ async def create_act(request: Request) -> Response:
                          headers={"Location": f"/v1/acts/{act.id}", "X-Lextime-Seq": str(entry.seq)})
 
 
-async def load_act(request: Request, as_of: int = LATEST) -> Act:
-    act_id = request.path_params["act_id"]
+def _path_act_id(request: Request) -> str:
+    act_id: str = request.path_params["act_id"]
     if not ACT_ID.match(act_id):
         raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
-    return await acts_store.get_act(request.app.state.pool, act_id=act_id, as_of=as_of)
+    return act_id
+
+
+async def load_act(request: Request, as_of: int = LATEST) -> Act:
+    return await acts_store.get_act(request.app.state.pool, act_id=_path_act_id(request), as_of=as_of)
 
 
 async def get_act(request: Request) -> Response:
@@ -115,23 +119,24 @@ def _asked_day(request: Request, act: Act, as_of: AsOf) -> date:
 
 async def act_status(request: Request) -> Response:
     as_of = await read_as_of(request)
-    act = await load_act(request, as_of.seq)
-    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
+    reads = reader(request, as_of.seq)
+    act = await reads.act(_path_act_id(request))
+    state = await act_state(reads, act, as_of=as_of.seq)
     day = _asked_day(request, act, as_of)
     return read_response(as_of, {"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
 
 
 async def act_text(request: Request) -> Response:
     as_of = await read_as_of(request)
-    act = await load_act(request, as_of.seq)
+    reads = reader(request, as_of.seq)
+    act = await reads.act(_path_act_id(request))
     raw_lang = request.query_params.get("lang")
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "text"):
         raise invalid("format must be json or text", name="format")
-    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
+    state = await act_state(reads, act, as_of=as_of.seq)
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    answer = await text_answer(request.app.state.pool, state, day=_asked_day(request, act, as_of), lang=lang,
-                               as_of=as_of.seq)
+    answer = await text_answer(reads, state, day=_asked_day(request, act, as_of), lang=lang, as_of=as_of.seq)
     if fmt == "text":
         return Response(answer["text"] or "", media_type="text/plain; charset=utf-8",
                         headers={"X-Lextime-Status": answer["status"]["code"], **read_headers(as_of)})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import asyncpg
 
@@ -13,12 +14,15 @@ from service.api.unit_answers import pending_of_act
 from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
 from service.domain.facts import status_facts
 from service.domain.model import Act, Edition, Relation
-from service.domain.status import Status, StatusFacts, in_force_on, status_at
+from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store import editions as editions_store
 from service.store import sources as sources_store
 from service.store.sources import SourceRef
+
+if TYPE_CHECKING:
+    from service.api.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,18 @@ class ActState:
     sources: dict[tuple[date, int], SourceRef] = field(default_factory=dict)
 
     def status(self, day: date) -> Status:
-        return status_at(self.facts, day)
+        return status_at(self.facts, day, periods=self._status_periods)
+
+    @cached_property
+    def _status_periods(self) -> list[Period]:
+        # A state is read once per request, or kept in the worker's cache and asked about many days.
+        return status_periods(self.facts)
 
     def periods(self) -> list[EditionPeriod]:
+        return self._edition_periods
+
+    @cached_property
+    def _edition_periods(self) -> list[EditionPeriod]:
         ends = [t.boundary.latest for t in self.facts.terminations if t.boundary.latest is not None]
         return edition_periods(self.editions, ends=min(ends, default=None))
 
@@ -46,12 +59,21 @@ class ActState:
         return self.sources.get((edition.valid_from, edition.recorded_seq))
 
 
-async def act_state(pool: asyncpg.Pool, act: Act, *, as_of: int) -> ActState:
+async def act_state(pool: asyncpg.Pool | Reader, act: Act, *, as_of: int) -> ActState:
+    """The act's state as known at `as_of`; from a request's pinned (and cached) reader when given one."""
+    if _is_reader(pool):
+        return await pool.state(act)
     relations = await acts_store.relations_of_act(pool, act_id=act.id, as_of=as_of)
     editions = await editions_store.editions_of_act(pool, act_id=act.id, as_of=as_of)
     pending = await pending_of_act(pool, act, relations, as_of=as_of)
     sources = await sources_store.edition_sources(pool, act_id=act.id) if editions else {}
     return ActState(act, status_facts(act, relations, pending_units=pending), editions, tuple(relations), sources)
+
+
+def _is_reader(source: object) -> TypeGuard[Reader]:
+    from service.api.reader import Reader  # here: reader builds on this module's ActState
+
+    return isinstance(source, Reader)
 
 
 def choose_language(state: ActState, lang: str | None) -> str:
@@ -68,7 +90,7 @@ def choose_language(state: ActState, lang: str | None) -> str:
 
 
 async def text_answer(
-    pool: asyncpg.Pool, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
+    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
 ) -> dict[str, Any]:
     """The text in force on `day` (or of the given edition), with the status and how we know."""
     status = state.status(day)
@@ -76,9 +98,9 @@ async def text_answer(
         edition = edition_in_force(state.editions, day)
     units = []
     if edition is not None and lang in edition.languages:
-        units = await editions_store.expression_at(pool, act_id=state.act.id, lang=lang,
-                                                   day=max(day, edition.valid_from),
-                                                   as_of=as_of)
+        at = max(day, edition.valid_from)
+        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
     previous, following = nearest_editions(state.editions, day)
     return {
         "act": state.act.id,

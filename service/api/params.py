@@ -253,7 +253,10 @@ async def read_as_of(request: Request) -> AsOf:
     pool = request.app.state.pool
     raw = request.query_params.get("as_of")
     if raw is None:
-        return AsOf(await feed_store.head_seq(pool))
+        # The worker's read cache, when there is one, is brought up to the head as it is read (one check
+        # shared by the requests that arrive together), so every answer at that seq may use it.
+        cache = getattr(request.app.state, "read_cache", None)
+        return AsOf(await cache.pin(pool) if cache is not None else await feed_store.head_seq(pool))
     asked = parse_as_of(raw)
     if asked.moment is not None:
         seq, now = await feed_store.seq_at(pool, moment=asked.moment)

@@ -239,9 +239,10 @@ def status_periods(facts: StatusFacts) -> list[Period]:
     return periods
 
 
-def status_at(facts: StatusFacts, day: date) -> Status:
-    """The act's status on `day`, with its reason, the period it holds for, and how certain it is."""
-    periods = status_periods(facts)
+def status_at(facts: StatusFacts, day: date, *, periods: list[Period] | None = None) -> Status:
+    """The act's status on `day`, with its reason, the period it holds for, and how certain it is.
+    `periods`: status_periods(facts), when the caller keeps them for many days."""
+    periods = periods if periods is not None else status_periods(facts)
     starts = [p.since or date.min for p in periods]
     period = periods[bisect.bisect_right(starts, day) - 1]
     raw = _raw_status(facts, day)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import asyncpg
 
 from service.domain.errors import NotFound
-from service.domain.model import Act, EntryIntoForce, Relation
+from service.domain.model import Act, Edition, EntryIntoForce, Relation
 from service.store.errors import translate
 from service.store.queries import q
 
@@ -71,3 +73,47 @@ async def relations_targeting(
     async with translate():
         rows = await conn.fetch(q("relations_targeting"), act_ids, as_of)
     return [relation_from_row(r) for r in rows]
+
+
+# PostgreSQL's infinite dates, as jsonb writes them; asyncpg's date codec reads them as date.min / date.max.
+_INFINITE = {"-infinity": date.min, "infinity": date.max}
+
+
+def _json_day(value: str) -> date:
+    return _INFINITE.get(value) or date.fromisoformat(value)
+
+
+def _day(value: str | None) -> date | None:
+    return _json_day(value) if value else None
+
+
+def _relation_from_json(r: dict[str, Any]) -> Relation:
+    return Relation(
+        id=r["id"], type=r["type"], source_act=r["source_act"], source_unit=r["source_unit"],
+        target_act=r["target_act"], target_unit=r["target_unit"], effective_date=_day(r["effective_date"]),
+        effective_rule=r["effective_rule"], effective_earliest=_day(r["effective_earliest"]),
+        effective_latest=_day(r["effective_latest"]), ends_on=_day(r["ends_on"]), basis=r["basis"], note=r["note"],
+        recorded_seq=r["recorded_seq"], target_wid=r["target_wid"], commenced_amendment=r["commenced_amendment"],
+    )
+
+
+@dataclass(frozen=True)
+class ActEntry:
+    """An act with its relations (both directions), its editions and, per language, the days its text changes."""
+
+    act: Act
+    relations: list[Relation]
+    editions: list[Edition]
+    change_days: dict[str, tuple[date, ...]]
+
+
+async def act_entry(conn: asyncpg.Connection | asyncpg.Pool, *, act_id: str, as_of: int) -> ActEntry:
+    """What act_by_id, relations_of_act, editions_of_act and expression_change_days give, in one round trip."""
+    async with translate():
+        row = await conn.fetchrow(q("act_entry"), act_id, as_of)
+    if row is None:
+        raise NotFound(f"no act with id {act_id!r}", act_id=act_id)
+    editions = [Edition(act_id, _json_day(e["valid_from"]), tuple(e["source_acts"]), tuple(e["languages"]),
+                        e["text_completeness"], e["note"], e["recorded_seq"]) for e in row["editions"]]
+    days = {lang: tuple(_json_day(d) for d in ds) for lang, ds in row["change_days"].items()}
+    return ActEntry(act_from_row(row), [_relation_from_json(r) for r in row["relations"]], editions, days)

@@ -32,3 +32,4 @@ async def expression_at(
              r["text_sha256"], r["breaks"])
         for r in rows
     ]
+

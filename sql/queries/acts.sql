@@ -42,3 +42,35 @@ WHERE a.recorded_seq <= $1 AND (a.superseded_seq IS NULL OR a.superseded_seq > $
           AND y.recorded_seq <= $1 AND (y.superseded_seq IS NULL OR y.superseded_seq > $1)))
 ORDER BY a.id
 LIMIT $8
+
+-- name: act_entry
+-- An act as known at seq $2 with what its answers need, in one round trip: the act (as act_by_id), the
+-- relations in which it is the source or the target (as relations_of_act), its editions (as editions_of_act)
+-- and, per language, the days its text changes (as expression_change_days).
+SELECT a.*,
+       ARRAY(SELECT x.alias FROM act_aliases x
+             WHERE x.act_id = a.id AND x.kind = 'external'
+               AND x.recorded_seq <= $2 AND (x.superseded_seq IS NULL OR x.superseded_seq > $2)
+             ORDER BY x.alias) AS external_ids,
+       (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'row_id' - 'superseded_seq'
+                                  ORDER BY r.effective_date NULLS LAST, r.recorded_seq, r.id), '[]')
+        FROM relations r
+        WHERE (r.source_act = $1 OR r.target_act = $1)
+          AND r.recorded_seq <= $2 AND (r.superseded_seq IS NULL OR r.superseded_seq > $2)) AS relations,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'valid_from', e.valid_from, 'source_acts', e.source_acts, 'languages', e.languages,
+                   'text_completeness', e.text_completeness, 'note', e.note, 'recorded_seq', e.recorded_seq)
+                   ORDER BY e.valid_from), '[]')
+        FROM editions e
+        WHERE e.act_id = $1 AND e.recorded_seq <= $2 AND (e.superseded_seq IS NULL OR e.superseded_seq > $2))
+           AS editions,
+       (SELECT coalesce(jsonb_object_agg(d.lang, d.days), '{}')
+        FROM (SELECT lang, array_agg(DISTINCT valid_from ORDER BY valid_from) AS days
+              FROM (SELECT lang, valid_from FROM unit_versions
+                    WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)
+                    UNION ALL
+                    SELECT lang, valid_from FROM expression_structures
+                    WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2)) v
+              GROUP BY lang) d) AS change_days
+FROM acts a
+WHERE a.id = $1 AND a.recorded_seq <= $2 AND (a.superseded_seq IS NULL OR a.superseded_seq > $2)

@@ -25,3 +25,10 @@ SELECT coalesce(max(seq), 0) FROM ledger
 -- name: text_insert
 -- Stores a text once under its content address.
 INSERT INTO texts (sha256, body) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (sha256) DO NOTHING
+
+-- name: ledger_changes_since
+-- The entries after seq $1 (at most $2), each with the acts whose answers it may change (cache invalidation).
+SELECT seq, operation,
+       array_remove(ARRAY[payload #>> '{act,id}', payload ->> 'act_id', payload #>> '{relation,source_act}',
+                          payload #>> '{relation,target_act}'], NULL) AS acts
+FROM ledger WHERE seq > $1 ORDER BY seq LIMIT $2

@@ -27,6 +27,9 @@ async def _until(condition: object, what: str) -> None:
 
 
 async def _waiting_on_lock(owner: asyncpg.Connection) -> bool:
+    # Inside the owner's transaction pg_stat_activity is a snapshot taken at its first read: clear it, or a
+    # first look taken before the request reached the lock is all this poll ever sees.
+    await owner.execute("SELECT pg_stat_clear_snapshot()")
     return bool(await owner.fetchval(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lextime' AND wait_event_type = 'Lock' "
         "AND datname = current_database()"))  # this test's database: other suites may share the server

@@ -1,0 +1,1 @@
+"""Lextime benchmark suite: `python -m bench --help`."""

@@ -1,0 +1,318 @@
+"""One benchmark run: corpus, ceilings, workloads, targets; the result as a plain dict (JSON-ready)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bench import corpus, dbceiling, legalize, plans, servers, tools
+from bench import workloads as wl
+from service.store.keys import create_key
+
+INDIGO_RPS = 48.0
+SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "legalize" / \
+    "legalize-pe-sample.bundle"
+
+
+@dataclass(frozen=True)
+class Options:
+    size: int
+    growth_sizes: tuple[int, ...]
+    workers: int
+    connections: int
+    seconds: float
+    fixed_seconds: float
+    runs: int
+    seed: int
+    fresh: bool
+    only: tuple[str, ...]
+    legalize_commits: int
+    legalize_repos: tuple[Path, ...]
+    quick: bool
+    logs: Path
+
+
+class Runner:
+    def __init__(self, server_dsn: str, options: Options, console: Console) -> None:
+        self.server_dsn = server_dsn
+        self.o = options
+        self.console = console
+        self.result: dict[str, Any] = {"options": {k: (str(v) if isinstance(v, Path) else v)
+                                                   for k, v in asdict(options).items()}}
+
+    def say(self, text: str) -> None:
+        self.console.print(text)
+
+    # ---- corpus -------------------------------------------------------------------------------------------
+
+    def build_corpus(self, size: int) -> corpus.Corpus:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=self.console, transient=True) as bar:
+            task = bar.add_task(f"corpus {corpus.size_label(size)} acts (2 passes)", total=size * 2)
+            c = asyncio.run(corpus.ensure(self.server_dsn, size, self.o.seed, fresh=self.o.fresh,
+                                          progress=lambda n: bar.advance(task, n)))
+        how = "reused" if c.reused else f"loaded in {c.load_seconds:.0f} s"
+        self.say(f"corpus {c.name}: {c.entries:,} ledger entries, {how}")
+        return c
+
+    async def _corpus_facts(self, c: corpus.Corpus) -> dict[str, Any]:
+        conn = await asyncpg.connect(c.dsn)
+        try:
+            broken = await corpus.chain_check(conn)
+            counts = await corpus.sizes(conn)
+            sample = self.lookups(min(c.size, 1000), 40, random.Random(7), zipf=False)
+            buffers = await plans.lookup_buffers(conn, sample)
+        finally:
+            await conn.close()
+        return {"name": c.name, "acts": c.size, "entries": c.entries, "reused": c.reused,
+                "load_seconds": c.load_seconds, "chain": broken or "verified", **counts,
+                "bytes_per_act": round(counts["bytes"] / max(counts["acts"], 1)),
+                "bytes_per_edition": round(counts["bytes"] / max(counts["editions"], 1)),
+                "buffers_per_lookup": buffers["median_buffers"], "scans": buffers["scans"]}
+
+    def lookups(self, size: int, n: int, rng: random.Random, *, zipf: bool) -> list[tuple[str, date, str]]:
+        s = wl.Sampler(size, self.o.seed, zipf, rng)
+        out = []
+        for _ in range(n):
+            i = s.act()
+            out.append((wl.act_id(s, i), s.day(), s.lang(i)))
+        return out
+
+    # ---- load ---------------------------------------------------------------------------------------------
+
+    def peak(self, base: str, requests: list[tools.Request], headers: dict[str, str] | None = None
+             ) -> dict[str, Any]:
+        runs = [tools.wrk(base, requests, seconds=self.o.seconds, connections=self.o.connections, threads=2,
+                          headers=headers) for _ in range(self.o.runs)]
+        return {"rps": round(statistics.median(r.rps for r in runs), 1),
+                "p50_ms": round(statistics.median(r.p50_ms for r in runs), 2),
+                "p99_ms": round(statistics.median(r.p99_ms for r in runs), 2),
+                "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs),
+                "runs_rps": [round(r.rps, 1) for r in runs]}
+
+    def fixed(self, base: str, paths: list[str], rate: float, *, cross_check: bool = False) -> dict[str, Any]:
+        runs = [tools.open_loop(base, paths, rate=rate, seconds=self.o.fixed_seconds) for _ in range(self.o.runs)]
+        extra: dict[str, Any] = {}
+        if cross_check:
+            hot = max(set(paths[:2000]), key=paths[:2000].count)
+            h = tools.h2load_rate(base, hot, rate=rate, seconds=self.o.fixed_seconds)
+            extra["h2load_one_path"] = {"path": hot, "achieved_rps": round(h.achieved_rps, 1),
+                                        "p50_ms": round(h.p50_ms, 2), "p99_ms": round(h.p99_ms, 2),
+                                        "errors": h.errors}
+        return {**extra, "rate": round(rate, 1),
+                "achieved_rps": round(statistics.median(r.achieved_rps for r in runs), 1),
+                "p50_ms": round(statistics.median(r.p50_ms for r in runs), 2),
+                "p90_ms": round(statistics.median(r.p90_ms for r in runs), 2),
+                "p99_ms": round(statistics.median(r.p99_ms for r in runs), 2),
+                "errors": sum(r.errors for r in runs), "requests": sum(r.requests for r in runs)}
+
+    def requests(self, w: wl.Workload, size: int, *, zipf: bool, seed: int, n: int = 4000) -> list[tools.Request]:
+        return w.build(wl.Sampler(size, self.o.seed, zipf, random.Random(seed)), n)  # type: ignore[misc]
+
+    def warm(self, base: str, requests: list[tools.Request], headers: dict[str, str] | None = None) -> None:
+        """A load run over the same requests whose result is thrown away: the worker caches (and the
+        database's buffers) then hold what the measured runs will ask for."""
+        if requests:
+            tools.wrk(base, requests, seconds=self.o.seconds, connections=self.o.connections, threads=2,
+                      headers=headers)
+
+    def answer_bytes(self, base: str, requests: list[tools.Request]) -> int:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            sizes = [len(client.get(r.path).content) for r in requests[:200]]
+        return int(statistics.median(sizes))
+
+    # ---- the parts of a run -------------------------------------------------------------------------------
+
+    def main(self) -> dict[str, Any]:
+        c = self.build_corpus(self.o.size)
+        self.result["corpus"] = asyncio.run(self._corpus_facts(c))
+        self.say(f"chain: {self.result['corpus']['chain']}; {self.result['corpus']['bytes_per_act']:,} bytes per act")
+        key = asyncio.run(create_key(c.dsn, name=f"bench-{int(time.time() * 1000)}"))
+        auth = {"Authorization": f"Bearer {key}"}
+        text = next(w for w in wl.WORKLOADS if w.name == "text_json")
+        zipf_requests = self.requests(text, c.size, zipf=True, seed=11)
+        with servers.lextime(c.dsn, workers=self.o.workers, log=self.o.logs / "lextime.log") as server:
+            body = self.answer_bytes(server.base_url, zipf_requests)
+        self.result["answer_bytes"] = body
+        self.http_ceiling(body)
+        self.workloads(c, auth)
+        self.db_ceiling(c)
+        self.history_ceiling()
+        self.growth()
+        return self.result
+
+    def http_ceiling(self, body: int) -> None:
+        self.say(f"HTTP ceiling: constant JSON of {body} bytes, {self.o.workers} workers")
+        with servers.ceiling(body, workers=self.o.workers, log=self.o.logs / "ceiling.log") as server:
+            self.result["http_ceiling"] = self.peak(server.base_url, [tools.Request("GET", "/answer")])
+        self.say(f"  {self.result['http_ceiling']['rps']:,.0f} requests/s")
+
+    def workloads(self, c: corpus.Corpus, auth: dict[str, str]) -> None:
+        out: dict[str, Any] = {}
+        self.result["workloads"] = out
+        chosen = [w for w in wl.WORKLOADS if not self.o.only or w.name in self.o.only]
+        runnable = []
+        for w in chosen:
+            why = wl.unavailable(w)
+            if why:
+                out[w.name] = {"description": w.description, "skipped": why}
+                self.say(f"{w.name}: {why}")
+            else:
+                runnable.append(w)
+        log = self.o.logs / "lextime.log"
+        with servers.lextime(c.dsn, workers=self.o.workers, log=log) as server:
+            cold = self.requests(runnable[0], c.size, zipf=False, seed=99, n=20000) if runnable else []
+            if runnable and runnable[0].name == "text_json":
+                # Cold: a fresh service, every (act, day) asked for the first time; one run.
+                first = tools.wrk(server.base_url, cold, seconds=self.o.seconds, connections=self.o.connections,
+                                  threads=2)
+                out["text_json_cold"] = {"description": "point-in-time text, JSON, cold (fresh service, "
+                                                        "uniform, each request new)", "rps": round(first.rps, 1),
+                                         "p50_ms": round(first.p50_ms, 2), "p99_ms": round(first.p99_ms, 2),
+                                         "errors": first.errors, "requests": first.requests}
+                self.say(f"text_json_cold: {first.rps:,.0f} requests/s")
+            for w in runnable:
+                if w.build is None:  # measured as a whole below
+                    continue
+                for zipf in ((True, False) if w.point_in_time_json else (True,)):
+                    name = w.name if zipf else f"{w.name}_uniform"
+                    reqs = self.requests(w, c.size, zipf=zipf, seed=11 if zipf else 12)
+                    headers = auth if w.writes or any(r.method == "POST" for r in reqs) else None
+                    self.warm(server.base_url, reqs if not w.writes else [], headers)
+                    out[name] = {"description": w.description + (" (Zipf, warm)" if zipf else " (uniform, warm)"),
+                                 **self.peak(server.base_url, reqs, headers)}
+                    if w.entries_per_request:
+                        out[name]["entries_per_s"] = round(out[name]["rps"] * w.entries_per_request)
+                    self.say(f"{name}: {out[name]['rps']:,.0f} requests/s, p50 {out[name]['p50_ms']} ms, "
+                             f"p99 {out[name]['p99_ms']} ms, errors {out[name]['errors']} of "
+                             f"{out[name]['requests']:,}")
+            if any(w.name == "snapshot" for w in runnable):
+                self.result["mirror"] = self.mirror(server.base_url)
+            if "text_json" in out and "rps" in out["text_json"]:
+                paths = [r.path for r in self.requests(runnable[0], c.size, zipf=True, seed=11, n=20000)]
+                rate = 0.7 * out["text_json"]["rps"]
+                self.result["latency_at_70"] = self.fixed(server.base_url, paths, rate, cross_check=True)
+                f = self.result["latency_at_70"]
+                self.say(f"latency at {rate:,.0f} requests/s (70% of peak): p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms")
+            self.result["worker_rss_mb"] = server.worker_rss_mb()
+            self.say(f"worker RSS: {self.result['worker_rss_mb']} MB")
+
+    def mirror(self, base: str) -> dict[str, Any]:
+        """A mirror catching up, two ways: the feed from seq 0 (pages as recorded, the texts they reference
+        fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream."""
+        entries, texts, non_2xx = 0, 0, 0
+        started = time.perf_counter()
+        with httpx.Client(base_url=base, timeout=120) as client:
+            after, limit = 0, 1000
+            while time.perf_counter() - started < 3 * self.o.seconds:
+                page = client.get("/v1/changes", params={"after": str(after), "limit": str(limit)})
+                if page.status_code != 200:
+                    non_2xx += 1
+                    break
+                items = page.json()["items"]
+                if not items:
+                    break
+                hashes = sorted({h for item in items for h in _hashes(item["payload"])})
+                for k in range(0, len(hashes), 1000):
+                    got = client.post("/v1/texts/batch", json={"sha256": hashes[k:k + 1000]})
+                    non_2xx += got.status_code != 200
+                    texts += len(got.json().get("texts", {})) if got.status_code == 200 else 0
+                entries += len(items)
+                after = items[-1]["seq"]
+            feed_s = time.perf_counter() - started
+            started = time.perf_counter()
+            lines: dict[str, int] = {}
+            with client.stream("GET", "/v1/snapshot") as stream:
+                non_2xx += stream.status_code != 200
+                for line in stream.iter_lines():
+                    if line:
+                        kind = orjson.loads(line).get("kind", "?")
+                        lines[kind] = lines.get(kind, 0) + 1
+            snap_s = time.perf_counter() - started
+        feed_rate = entries / feed_s if feed_s else 0.0
+        snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
+        result = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
+                  "feed_entries_per_s": round(feed_rate), "snapshot_lines": lines,
+                  "snapshot_seconds": round(snap_s, 2), "snapshot_entries_per_s": round(snap_rate),
+                  "errors": non_2xx}
+        self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash), snapshot {snap_rate:,.0f} entries/s, "
+                 f"errors {non_2xx}")
+        return result
+
+    def db_ceiling(self, c: corpus.Corpus) -> None:
+        lookups = self.lookups(c.size, 20000, random.Random(11), zipf=True)
+        runs = [dbceiling.run(c.dsn, lookups, seconds=self.o.seconds, processes=self.o.workers, concurrency=8)
+                for _ in range(self.o.runs)]
+        self.result["db_ceiling"] = {"rps": round(statistics.median(runs), 1), "runs_rps": [round(r, 1) for r in runs]}
+        self.say(f"DB ceiling (one raw asyncpg query per lookup): {self.result['db_ceiling']['rps']:,.0f} lookups/s")
+
+    def history_ceiling(self) -> None:
+        out: dict[str, Any] = {}
+        with tempfile.TemporaryDirectory(prefix="lextime-legalize-") as tmp:
+            repos: list[tuple[str, Path]] = []
+            synthetic = legalize.generate(Path(tmp) / "synthetic", self.o.legalize_commits, seed=self.o.seed)
+            repos.append(("synthetic", synthetic))
+            if SHARED_SAMPLE.exists():
+                sample = Path(tmp) / "sample"
+                import subprocess
+
+                subprocess.run(["git", "clone", "-q", str(SHARED_SAMPLE), str(sample)], check=True)
+                repos.append(("shared legalize sample", sample))
+            repos.extend((str(p), p) for p in self.o.legalize_repos)
+            for label, repo in repos:
+                times = [legalize.git_log_seconds(repo) for _ in range(self.o.runs)]
+                out[label] = {"commits": legalize.commit_count(repo),
+                              "git_log_seconds": round(statistics.median(times), 3)}
+                self.say(f"git log -p --reverse over {label} ({out[label]['commits']:,} commits): "
+                         f"{out[label]['git_log_seconds']} s")
+            shutil.rmtree(synthetic, ignore_errors=True)
+        why = wl.unavailable(next(w for w in wl.WORKLOADS if w.name == "import_git"))
+        self.result["history"] = {"git_log": out, "import": why or "measured"}
+
+    def growth(self) -> None:
+        """p50 under the Zipf workload at a fixed rate, and buffers per lookup, at each growth size."""
+        out: dict[str, Any] = {}
+        rate = 0.5 * self.result.get("workloads", {}).get("text_json", {}).get("rps", 0) or 200.0
+        text = next(w for w in wl.WORKLOADS if w.name == "text_json")
+        for size in self.o.growth_sizes:
+            c = self.build_corpus(size)
+            facts = asyncio.run(self._corpus_facts(c))
+            paths = [r.path for r in self.requests(text, size, zipf=True, seed=11, n=20000)]
+            with servers.lextime(c.dsn, workers=self.o.workers, log=self.o.logs / f"lextime-{size}.log") as server:
+                self.warm(server.base_url, [tools.Request("GET", p) for p in paths[:4000]])
+                fixed = self.fixed(server.base_url, paths, rate)
+                rss = server.worker_rss_mb()
+            out[corpus.size_label(size)] = {"acts": size, "p50_ms": fixed["p50_ms"], "p99_ms": fixed["p99_ms"],
+                                            "rate": fixed["rate"], "buffers_per_lookup": facts["buffers_per_lookup"],
+                                            "bytes": facts["bytes"], "bytes_per_act": facts["bytes_per_act"],
+                                            "bytes_per_edition": facts["bytes_per_edition"], "worker_rss_mb": rss}
+            self.say(f"growth {corpus.size_label(size)}: p50 {fixed['p50_ms']} ms at {rate:,.0f}/s, "
+                     f"{facts['buffers_per_lookup']} buffers per lookup, RSS {rss} MB")
+        self.result["growth"] = out
+
+
+def _hashes(node: Any) -> list[str]:
+    """The content addresses a ledger payload references (`sha256` members, at any depth)."""
+    if isinstance(node, dict):
+        return [h for k, v in node.items() for h in ([v] if k == "sha256" and isinstance(v, str) else _hashes(v))]
+    if isinstance(node, list):
+        return [h for v in node for h in _hashes(v)]
+    return []
+
+
+Step = Callable[[], None]

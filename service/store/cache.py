@@ -1,0 +1,200 @@
+"""A per-worker cache of what point-in-time answers are made of, kept exact by the ledger.
+
+Every read that uses it is first pinned to the ledger's head: one small query, shared by all the requests
+that arrive while the previous one is in flight, returns the entries recorded since the cache last
+looked, and the acts they touch are dropped from the cache before the request reads. So a cached answer
+is always the one the database would give at the pinned seq, on this worker as on any other: there is
+no window in which a recorded fact is not yet seen. Misses read the database at the pinned seq and are
+kept only if no entry arrived meanwhile.
+
+Each kept value carries the seq it was read at, R; while it is kept, no entry after R touched its act,
+so it is exact at every seq from R to the head. A read at another seq (an `as_of` before R, or past a
+head the cache has not caught up with) does not use it: it goes to the database.
+
+What is kept: an act's record, relations and editions (its "state"), and the units of one language in
+force from each day on which that language's text changes (so a date anywhere inside a version shares
+the entry). Bounded: states by count, expressions by the size of their texts, least recently used out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+
+from service.store.errors import translate
+from service.store.queries import q
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+# Beyond this many new entries the cache is cleared rather than sifted entry by entry.
+MAX_CHANGES = 1000
+# Ledger operations and where their payload names the acts whose answers they may change. An operation
+# not listed here (one added later) clears the whole cache: never stale, only slower until it is listed.
+# Corrections, retractions, unit amendments and imports clear it: they are rare, and their payloads name
+# acts in many shapes. A checkpoint touches no act.
+KNOWN_OPERATIONS = frozenset({"create_act", "add_edition", "add_relation", "checkpoint"})
+
+
+class Lru(Generic[K, V]):
+    """A least-recently-used map bounded by a total weight."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.weight = 0
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        self._items.move_to_end(key)
+        return found[0]
+
+    def put(self, key: K, value: V, weight: int = 1) -> None:
+        if weight > self.capacity:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.weight -= old[1]
+        self._items[key] = (value, weight)
+        self.weight += weight
+        while self.weight > self.capacity:
+            _, (_, w) = self._items.popitem(last=False)
+            self.weight -= w
+
+    def drop_where(self, act_ids: set[str]) -> None:
+        for key in [k for k in self._items if _act_of(k) in act_ids]:
+            self.weight -= self._items.pop(key)[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.weight = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _act_of(key: Hashable) -> Hashable:
+    return key[0] if isinstance(key, tuple) else key
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    operation: str
+    acts: tuple[str, ...]
+
+
+class ReadCache:
+    """The cached facts of one worker and the ledger seq they are exact at."""
+
+    def __init__(self, *, max_bytes: int = 64 * 2**20) -> None:
+        """`max_bytes`: about what the kept objects take in memory; a quarter for states, the rest for texts."""
+        self.head = 0
+        # Values are (what was read, the seq it was read at).
+        self.states: Lru[str, tuple[Any, int]] = Lru(max_bytes // 4)
+        self.expressions: Lru[tuple[str, str, date], tuple[Any, int]] = Lru(max_bytes - max_bytes // 4)
+        self._pending: asyncio.Future[int] | None = None
+        self._pumping = False
+        self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
+
+    # ---- keeping exact ----------------------------------------------------------------------------------
+
+    def apply(self, changes: Sequence[Change], head: int | None = None) -> None:
+        """Forget what the changes may have changed, and move the head past them."""
+        touched: set[str] = set()
+        for change in changes:
+            if change.operation not in KNOWN_OPERATIONS:
+                self.clear()
+                touched.clear()
+                break
+            touched.update(change.acts)
+        if touched:
+            self.states.drop_where(touched)
+            self.expressions.drop_where(touched)
+        newest = max((c.seq for c in changes), default=self.head)
+        self.head = max(self.head, newest, head or 0)
+
+    def clear(self) -> None:
+        self.states.clear()
+        self.expressions.clear()
+
+    async def pin(self, pool: asyncpg.Pool) -> int:
+        """The ledger's head now, with the cache brought up to it. Requests that arrive while a check is
+        in flight wait for the next one, which is sent after they arrived, so each sees every entry
+        committed before it came."""
+        if self._pending is None:
+            self._pending = asyncio.get_running_loop().create_future()
+            if not self._pumping:
+                asyncio.get_running_loop().create_task(self._pump(pool))
+        return await asyncio.shield(self._pending)
+
+    async def _pump(self, pool: asyncpg.Pool) -> None:
+        self._pumping = True
+        try:
+            while self._pending is not None:
+                waiting, self._pending = self._pending, None
+                try:
+                    waiting.set_result(await self._catch_up(pool))
+                except BaseException as exc:  # the waiters get the error (a 503), the next check starts afresh
+                    waiting.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+        finally:
+            self._pumping = False
+
+    async def _catch_up(self, pool: asyncpg.Pool) -> int:
+        async with translate():
+            if self._conn is None:
+                self._conn = await pool.acquire()
+            try:
+                rows = await self._conn.fetch(q("ledger_changes_since"), self.head, MAX_CHANGES + 1)
+                head = await self._conn.fetchval(q("ledger_head_seq")) if len(rows) > MAX_CHANGES else None
+            except BaseException:
+                await self.close(pool)  # a broken connection goes back to the pool, the next check takes another
+                raise
+        if head is not None:
+            self.clear()
+            self.head = max(self.head, int(head))
+            return self.head
+        self.apply([Change(r["seq"], r["operation"], tuple(r["acts"])) for r in rows])
+        return self.head
+
+    async def close(self, pool: asyncpg.Pool) -> None:
+        """Give the held connection back (before the pool closes, which waits for it)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        if self._pumping:  # a check is in flight on it (a slow or dead network): end it, it cannot be reset
+            conn.terminate()
+        await pool.release(conn)
+
+    # ---- keeping what was read --------------------------------------------------------------------------
+
+    def _exact_at(self, found: tuple[Any, int] | None, seq: int) -> Any:
+        if found is None:
+            return None
+        value, read_at = found
+        return value if read_at <= seq <= self.head else None
+
+    def state_at(self, act_id: str, seq: int) -> Any:
+        """The act's kept state when it is exact at `seq`, else None."""
+        return self._exact_at(self.states.get(act_id), seq)
+
+    def expression_at(self, key: tuple[str, str, date], seq: int) -> Any:
+        return self._exact_at(self.expressions.get(key), seq)
+
+    def keep_state(self, act_id: str, state: Any, weight: int, *, read_at: int) -> None:
+        if read_at == self.head:  # no entry came in since the read: still exact
+            self.states.put(act_id, (state, read_at), weight)
+
+    def keep_expression(self, key: tuple[str, str, date], units: Any, weight: int, *, read_at: int) -> None:
+        if read_at == self.head:
+            self.expressions.put(key, (units, read_at), weight)

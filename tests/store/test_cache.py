@@ -1,0 +1,165 @@
+"""The per-worker read cache: bounded, exact by the ledger (a write is seen by the next request on every
+worker), checks shared by the requests that arrive together, and answers equal to those without it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import asyncpg
+import httpx
+
+from service.store.cache import Change, Lru, ReadCache
+from service.store.db import create_pool
+from service.store.keys import insert_key
+from service.store.ledger import record
+from tests.conftest import start_server
+
+
+def test_lru_keeps_within_its_weight_and_drops_the_least_recent() -> None:
+    lru: Lru[tuple[str, int], str] = Lru(10)
+    for i in range(4):
+        lru.put(("a", i), f"v{i}", 3)
+    assert len(lru) == 3 and lru.weight == 9 and lru.get(("a", 0)) is None
+    assert lru.get(("a", 1)) == "v1"  # now the most recent
+    lru.put(("b", 0), "w", 3)
+    assert lru.get(("a", 2)) is None and lru.get(("a", 1)) == "v1"
+    lru.put(("c", 0), "too big", 11)
+    assert lru.get(("c", 0)) is None and lru.weight <= 10
+    lru.drop_where({"a"})
+    assert lru.get(("a", 1)) is None and lru.get(("b", 0)) == "w" and lru.weight == 3
+
+
+def _filled() -> ReadCache:
+    cache = ReadCache(max_bytes=2**20)
+    for act in ("A", "B", "C"):
+        cache.keep_state(act, f"state {act}", 10, read_at=0)
+        cache.keep_expression((act, "ru", date(2020, 1, 1)), [act], 10, read_at=0)
+    return cache
+
+
+def test_entries_drop_the_acts_they_touch_and_only_those() -> None:
+    cache = _filled()
+    cache.apply([Change(1, "add_relation", ("A", "B")), Change(2, "add_edition", ("A",))])
+    assert cache.head == 2
+    assert cache.state_at("A", 2) is None and cache.state_at("B", 2) is None and cache.state_at("C", 2) == "state C"
+    assert cache.expression_at(("C", "ru", date(2020, 1, 1)), 2) == ["C"]
+    assert cache.expression_at(("A", "ru", date(2020, 1, 1)), 2) is None
+
+
+def test_an_operation_the_cache_does_not_know_clears_it() -> None:
+    cache = _filled()
+    cache.apply([Change(1, "same_as", ("A",))])
+    assert len(cache.states) == 0 and len(cache.expressions) == 0 and cache.head == 1
+
+
+def test_corrections_retractions_amendments_and_imports_clear_it_and_checkpoints_do_not() -> None:
+    for operation in ("correct", "retract", "amend_units", "import_document"):
+        cache = _filled()
+        cache.apply([Change(1, operation, ())])
+        assert len(cache.states) == 0 and len(cache.expressions) == 0, operation
+    cache = _filled()
+    cache.apply([Change(1, "checkpoint", ())])
+    assert len(cache.states) == 3 and cache.state_at("A", 1) == "state A"
+
+
+def test_what_was_read_before_the_head_moved_is_not_kept() -> None:
+    cache = ReadCache()
+    cache.apply([Change(5, "create_act", ("A",))])
+    cache.keep_state("A", "read at 4", 10, read_at=4)
+    assert cache.state_at("A", 4) is None and cache.state_at("A", 5) is None
+    cache.keep_state("A", "read at 5", 10, read_at=5)
+    assert cache.state_at("A", 5) == "read at 5"
+
+
+def test_a_kept_value_answers_only_at_the_seqs_it_is_exact_at() -> None:
+    """Read at 5, kept while entries 6 and 7 touch other acts: exact at 5 to 7, not before 5 (an `as_of`
+    may name a seq before the act's last change) nor after 7 (entries the cache has not seen yet)."""
+    cache = ReadCache()
+    cache.apply([Change(5, "create_act", ("A",))])
+    cache.keep_state("A", "read at 5", 10, read_at=5)
+    cache.keep_expression(("A", "ru", date(2020, 1, 1)), ["units"], 10, read_at=5)
+    cache.apply([Change(6, "create_act", ("B",)), Change(7, "add_edition", ("B",))])
+    assert [cache.state_at("A", s) for s in (4, 5, 6, 7, 8)] == [None, "read at 5", "read at 5", "read at 5", None]
+    assert cache.expression_at(("A", "ru", date(2020, 1, 1)), 4) is None
+    assert cache.expression_at(("A", "ru", date(2020, 1, 1)), 7) == ["units"]
+
+
+def _act_payload(n: int) -> dict[str, object]:
+    return {"act": {"id": f"01J{n:023d}", "jurisdiction": "kz", "type": "decree", "number": str(n),
+                    "adopted_on": "2020-01-01", "issuing_body": None, "titles": {"ru": f"Акт {n}"},
+                    "languages": ["ru"], "publication": {"date": None, "source": None},
+                    "entry_into_force": {"date": None, "rule": None, "earliest": None}, "expires_on": None,
+                    "akn_uri": None, "external_ids": []}}
+
+
+async def test_requests_arriving_together_share_one_check_that_sees_every_commit(database: str) -> None:
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    checks = 0
+    real = cache._catch_up
+
+    async def counted(p: asyncpg.Pool) -> int:
+        nonlocal checks
+        checks += 1
+        return await real(p)
+
+    cache._catch_up = counted  # type: ignore[method-assign]
+    try:
+        assert await cache.pin(pool) == 0
+        for n in range(3):
+            await record(pool, actor="t", operation="create_act", payload=_act_payload(n))
+            # A pin that starts after a commit returns a head that includes it.
+            assert await cache.pin(pool) == n + 1
+        before = checks
+        heads = await asyncio.gather(*(cache.pin(pool) for _ in range(50)))
+        assert set(heads) == {3}
+        assert checks - before <= 2  # fifty requests, at most two checks
+    finally:
+        await cache.close(pool)
+        await pool.close()
+
+
+async def test_a_write_on_one_worker_is_seen_by_the_next_read_on_another(database: str) -> None:
+    owner = await asyncpg.connect(database)
+    try:
+        key = await insert_key(owner, name="writer")
+    finally:
+        await owner.close()
+    workers = [await start_server(database) for _ in range(2)]
+    uncached = await start_server(database, LEXTIME_CACHE_MB="0")
+    (_, _, a), (_, _, b), (_, _, plain) = workers[0], workers[1], uncached
+    auth = {"Authorization": f"Bearer {key}"}
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            act = (await client.post(f"{a}/v1/acts", headers=auth, json={
+                "jurisdiction": "kz", "type": "law", "number": "7", "adopted_on": "2020-01-01",
+                "titles": {"ru": "Закон"}, "entry_into_force": {"date": "2020-01-10"}})).json()["id"]
+            edition = {"valid_from": "2020-01-10", "expressions": {"ru": {"text": "Первая редакция."}}}
+            assert (await client.post(f"{a}/v1/acts/{act}/editions", headers=auth, json=edition)).status_code == 201
+            text = f"/v1/acts/{act}/text"
+            for base in (b, b):  # cached on worker b
+                first = await client.get(base + text, params={"date": "2021-01-01"})
+                assert first.json()["text"] == "Первая редакция."
+            edition = {"valid_from": "2020-06-01", "expressions": {"ru": {"text": "Вторая редакция."}}}
+            assert (await client.post(f"{a}/v1/acts/{act}/editions", headers=auth, json=edition)).status_code == 201
+            seen = await client.get(b + text, params={"date": "2021-01-01"})
+            assert seen.json()["text"] == "Вторая редакция."
+            older = await client.get(b + text, params={"date": "2020-03-01"})
+            assert older.json()["text"] == "Первая редакция."
+            other = await client.post(f"{a}/v1/acts", headers=auth, json={
+                "jurisdiction": "kz", "type": "law", "number": "8", "adopted_on": "2021-01-01",
+                "titles": {"ru": "Закон о признании утратившим силу"}})
+            repeal = {"type": "repeals", "source_act": other.json()["id"], "target_act": act,
+                      "effective_date": "2021-01-01"}
+            assert (await client.post(f"{a}/v1/relations", headers=auth, json=repeal)).status_code == 201
+            after = await client.get(b + text, params={"date": "2021-01-01"})
+            assert after.json()["status"]["code"] == "repealed" and after.json()["text"] is None
+            for path, params in ((text, {"date": "2021-01-01"}), (text, {"date": "2020-07-01"}),
+                                 (f"/v1/acts/{act}/status", {"date": "2020-12-31"}), (f"/v1/acts/{act}", {})):
+                cached = await client.get(b + path, params=params)
+                assert cached.json() == (await client.get(plain + path, params=params)).json()
+    finally:
+        for server, task, _ in (*workers, uncached):
+            server.should_exit = True
+            await task
