@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
+import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,3 +88,31 @@ def git_log_seconds(repo: Path) -> float:
     with open(os.devnull, "wb") as sink:
         subprocess.run(["git", "-C", str(repo), "log", "-p", "--reverse"], stdout=sink, check=True)
     return time.perf_counter() - started
+
+
+_READ = re.compile(r"^\s*(\d+) commits read in ([\d.]+) s", re.MULTILINE)
+
+
+def import_run(repo: Path, dsn: str) -> dict[str, float | int]:
+    """`lextime import-git REPO` into the (empty) database at `dsn`, in its own process: the importer's own time
+    (start-up and migrations excluded, as the importer reports it), the wall time, and the process's peak RSS."""
+    command = [sys.executable, "-m", "service.cli", "import-git", str(repo)]
+    env = {**os.environ, "DATABASE_URL": dsn, "LEXTIME_LOG_LEVEL": "warning"}
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        printed = out.read().decode("utf-8", "replace")
+        if process.returncode not in (0, 1):  # 1: the import ran and set some changes aside (listed)
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-2000:]
+            raise RuntimeError(f"lextime import-git {repo} exited {process.returncode}: {tail}{printed[-2000:]}")
+    found = _READ.search(printed)
+    if not found:
+        raise RuntimeError(f"lextime import-git printed no throughput line: {printed[-2000:]}")
+    # ru_maxrss is in KiB on Linux: the largest resident set of the importer (and the git it waited for).
+    return {"commits": int(found.group(1)), "import_seconds": float(found.group(2)), "wall_seconds": round(wall, 3),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}

@@ -280,9 +280,38 @@ class Runner:
                               "git_log_seconds": round(statistics.median(times), 3)}
                 self.say(f"git log -p --reverse over {label} ({out[label]['commits']:,} commits): "
                          f"{out[label]['git_log_seconds']} s")
+            why = wl.unavailable(next(w for w in wl.WORKLOADS if w.name == "import_git"))
+            imports: dict[str, Any] = {}
+            if why is None:
+                # The target's size, and a tenth of it for the memory comparison (flat memory: the same peak).
+                small = legalize.generate(Path(tmp) / "synthetic-tenth", max(self.o.legalize_commits // 10, 1),
+                                          seed=self.o.seed)
+                for label, repo in (("synthetic", synthetic), ("synthetic, a tenth", small)):
+                    imports[label] = {**self.import_git(repo),
+                                      "git_log_seconds": out[label]["git_log_seconds"] if label in out else
+                                      round(legalize.git_log_seconds(repo), 3)}
+                    i = imports[label]
+                    self.say(f"import-git over {label} ({i['commits']:,} commits): {i['import_seconds']} s "
+                             f"(wall {i['wall_seconds']} s), peak RSS {i['peak_rss_mb']} MB")
             shutil.rmtree(synthetic, ignore_errors=True)
-        why = wl.unavailable(next(w for w in wl.WORKLOADS if w.name == "import_git"))
-        self.result["history"] = {"git_log": out, "import": why or "measured"}
+        self.result["history"] = {"git_log": out, "import": why or "measured", "imports": imports}
+
+    def import_git(self, repo: Path) -> dict[str, Any]:
+        """One `lextime import-git` into a new empty database, dropped afterwards."""
+        name = f"lextime_bench_import_{int(time.time() * 1000)}"
+
+        async def admin(sql: str) -> None:
+            conn = await asyncpg.connect(self.server_dsn)
+            try:
+                await conn.execute(sql)
+            finally:
+                await conn.close()
+
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+        try:
+            return legalize.import_run(repo, corpus.with_database(self.server_dsn, name))
+        finally:
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def growth(self) -> None:
         """p50 under the Zipf workload at a fixed rate, and buffers per lookup, at each growth size."""

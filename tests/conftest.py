@@ -91,9 +91,9 @@ async def template_db(server_dsn: str) -> AsyncIterator[str]:
         await admin.close()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
-    """A fresh, migrated database for one test; its owner's DSN."""
+@asynccontextmanager
+async def fresh_database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
+    """A new database copied from the migrated template, dropped on exit; its owner's DSN."""
     name = f"lextime_t_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(server_dsn)
     try:
@@ -102,6 +102,13 @@ async def database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test; its owner's DSN."""
+    async with fresh_database(server_dsn, template_db) as dsn:
+        yield dsn
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -191,3 +191,16 @@ async def test_two_corrections_of_the_same_version_one_wins(api: Api) -> None:
     assert codes.count(201) >= 1 and set(codes) <= {201, 409}
     history = (await get(api, f"/v1/acts/{law['id']}/ledger"))["items"]
     assert len(history) == 1 + codes.count(201)
+
+
+async def test_a_replacement_text_longer_than_the_contract_allows_is_refused(api: Api) -> None:
+    # Longer than the contract's maxLength (schemathesis cannot make a string that long: tests/contract).
+    law = await ok(api, "/v1/acts", LAW)
+    editions = f"/v1/acts/{law['id']}/editions"
+    await ok(api, editions, {"valid_from": "2020-03-10", "expressions": {"ru": units("Один.")}})
+    r = await api.post("/v1/corrections", {
+        "target": {"kind": "edition", "act_id": law["id"], "valid_from": "2020-03-10"}, "reason": "typo",
+        "replacement": {"valid_from": "2020-03-10", "expressions": {"ru": units("я" * 1_000_001)}}})
+    assert r.status_code == 400, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert (await get(api, f"/v1/acts/{law['id']}/text", date="2020-06-01"))["text"] == "Один."

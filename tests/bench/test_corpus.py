@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -27,7 +26,7 @@ from service.store import projections
 from service.store.keys import insert_key
 from service.store.ledger import entry_from_row
 from service.store.queries import q
-from tests.conftest import start_server, with_database
+from tests.conftest import fresh_database, start_server
 
 SIZE = 40
 SEED = 3
@@ -74,14 +73,8 @@ def test_bad_sizes_are_refused(text: str) -> None:
 @pytest_asyncio.fixture(loop_scope="session")
 async def replica(server_dsn: str, template_db: str) -> AsyncIterator[str]:
     """A second fresh database, for the entry-by-entry replay."""
-    name = f"lextime_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-        yield with_database(server_dsn, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_database(server_dsn, template_db) as dsn:
+        yield dsn
 
 
 async def _with_json(dsn: str) -> asyncpg.Connection:

@@ -5,7 +5,6 @@ the ledger and rebuilds the same tables."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import asyncpg
@@ -16,7 +15,7 @@ from service.importer.adilet import import_document
 from service.store import projections
 from service.store.db import create_pool
 from service.store.ledger import entry_from_row
-from tests.conftest import Api, with_database
+from tests.conftest import Api, fresh_database
 from tests.test_openapi import conforms
 
 from .conftest import act_by_citation, ledger_size, post_document, sample_bytes
@@ -198,18 +197,12 @@ async def test_a_mirror_replaying_the_ledger_rebuilds_the_same_tables(api: Api, 
     assert len(entries) == 5 and {e.operation for e in entries} == {"import_document"}
     # Editions derived from a document's text are written as that text less what they lack.
     assert any("derived_from" in f for e in entries for f in e.payload["facts"])
-    mirror = f"lextime_mirror_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{mirror}" TEMPLATE "{template_db}"')
-        await _replay(entries, texts, sources, with_database(server_dsn, mirror))
-        conn = await asyncpg.connect(with_database(server_dsn, mirror))
+    async with fresh_database(server_dsn, template_db) as mirror:
+        await _replay(entries, texts, sources, mirror)
+        conn = await asyncpg.connect(mirror)
         try:
             rebuilt = await _tables(conn)
         finally:
             await conn.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{mirror}" WITH (FORCE)')
-        await admin.close()
     for table in TABLES:
         assert rebuilt[table] == original[table], table

@@ -4,13 +4,11 @@ test, imports and exports run against the test's database, and a second empty da
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -19,7 +17,7 @@ from service.legalize.exporter import Exporter, ExportOptions, ExportReport
 from service.legalize.gitrepo import GitRepo, git_environment
 from service.legalize.importer import Importer, ImportOptions, ImportReport, Progress
 from service.store.db import create_pool
-from tests.conftest import SHARED_DATA, start_server, with_database
+from tests.conftest import SHARED_DATA, fresh_database, served
 
 SAMPLE_BUNDLE = SHARED_DATA / "legalize" / "legalize-pe-sample.bundle"
 
@@ -69,26 +67,15 @@ async def export_repo(dsn: str, directory: Path, **options: object) -> ExportRep
 @pytest_asyncio.fixture(loop_scope="session")
 async def other_database(server_dsn: str, template_db: str) -> AsyncIterator[str]:
     """A second fresh, migrated database (an export imported into an empty database)."""
-    name = f"lextime_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-        yield with_database(server_dsn, name)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_database(server_dsn, template_db) as dsn:
+        yield dsn
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def other_api(other_database: str) -> AsyncIterator[httpx.AsyncClient]:
     """The service on the second database (read-only: no key)."""
-    server, task, base = await start_server(other_database)
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await task
+    async with served(other_database) as client:
+        yield client
 
 
 def _without_seq(value: Any) -> Any:

@@ -10,10 +10,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.domain.texts import normalise_text
-from tests.conftest import Api
 from service.domain.proof import check_proof
+from service.domain.texts import normalise_text
 from service.legalize.commits import CommitType
+from tests.conftest import Api
 from tests.legalize import oracle
 from tests.legalize.builders import Repo
 from tests.legalize.builders import law as law_file

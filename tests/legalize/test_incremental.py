@@ -5,7 +5,6 @@ through the corrections command): today's answer changes, `as_of` before it give
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from service.legalize.commits import CommitType
 from service.legalize.errors import LegalizeError
 from service.store.db import create_pool
 from service.store.ledger import entry_from_row
-from tests.conftest import Api, with_database
+from tests.conftest import Api, fresh_database
 from tests.importer.test_import_history import _replay, _tables
 from tests.legalize import oracle
 from tests.legalize.builders import Repo, law
@@ -185,19 +184,13 @@ async def test_replaying_the_ledger_rebuilds_the_same_tables(api: Api, pe_sample
         await conn.close()
     assert {"correct", "retract"} <= {e.operation for e in entries}
     assert any(r["breaks"] is not None for r in original["expression_structures"])
-    mirror = f"lextime_mirror_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{mirror}" TEMPLATE "{template_db}"')
-        await _replay(entries, texts, sources, with_database(server_dsn, mirror))
-        conn = await asyncpg.connect(with_database(server_dsn, mirror))
+    async with fresh_database(server_dsn, template_db) as mirror:
+        await _replay(entries, texts, sources, mirror)
+        conn = await asyncpg.connect(mirror)
         try:
             rebuilt = await _tables(conn)
         finally:
             await conn.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{mirror}" WITH (FORCE)')
-        await admin.close()
     for table in original:
         assert sorted(map(repr, rebuilt[table])) == sorted(map(repr, original[table])), table
 
