@@ -14,10 +14,8 @@ import pytest
 from service.domain.texts import normalise_text
 from service.legalize.commits import CommitType
 from service.legalize.errors import LegalizeError
-from service.store.db import create_pool
-from service.store.ledger import entry_from_row
-from tests.conftest import Api, fresh_database
-from tests.importer.test_import_history import _replay, _tables
+from tests.conftest import Api
+from tests.importer.test_import_history import replay_into_a_mirror
 from tests.legalize import oracle
 from tests.legalize.builders import Repo, law
 from tests.legalize.conftest import facts, git, import_repo
@@ -170,29 +168,11 @@ async def test_replaying_the_ledger_rebuilds_the_same_tables(api: Api, pe_sample
     database: every projection, line breaks included, is rebuilt row for row."""
     await import_repo(api.dsn, pe_sample, until=BEFORE_CORRECTIONS)
     await import_repo(api.dsn, pe_sample)
-    pool = await create_pool(api.dsn, min_size=1, max_size=1)
-    try:
-        entries = [entry_from_row(r) for r in await pool.fetch("SELECT * FROM ledger ORDER BY seq")]
-        texts = await pool.fetch("SELECT sha256, body FROM texts")
-        sources = await pool.fetch("SELECT sha256, body, media_type, name, retrieved_at FROM sources")
-    finally:
-        await pool.close()
-    conn = await asyncpg.connect(api.dsn)
-    try:
-        original = await _tables(conn)
-    finally:
-        await conn.close()
-    assert {"correct", "retract"} <= {e.operation for e in entries}
-    assert any(r["breaks"] is not None for r in original["expression_structures"])
-    async with fresh_database(server_dsn, template_db) as mirror:
-        await _replay(entries, texts, sources, mirror)
-        conn = await asyncpg.connect(mirror)
-        try:
-            rebuilt = await _tables(conn)
-        finally:
-            await conn.close()
-    for table in original:
-        assert sorted(map(repr, rebuilt[table])) == sorted(map(repr, original[table])), table
+    replay = await replay_into_a_mirror(api.dsn, server_dsn, template_db)
+    assert {"correct", "retract"} <= {e.operation for e in replay.entries}
+    assert any(r["breaks"] is not None for r in replay.original["expression_structures"])
+    for table in replay.original:
+        assert sorted(map(repr, replay.rebuilt[table])) == sorted(map(repr, replay.original[table])), table
 
 
 async def test_a_removed_law_is_retracted_and_a_law_back_in_its_place_is_a_new_act(api: Api, tmp_path: Path,
