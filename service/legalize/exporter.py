@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 import asyncpg
 import structlog
@@ -18,6 +18,7 @@ import structlog
 from service.domain.facts import status_facts
 from service.domain.model import Act
 from service.domain.status import status_at
+from service.legalize import Progress
 from service.legalize.errors import LegalizeError
 from service.legalize.gitrepo import git_environment
 from service.legalize.manifest import MANIFEST_FILE, SHARDED, manifest_text
@@ -31,11 +32,6 @@ log = structlog.get_logger("lextime.legalize")
 IDENTITY = "Lextime <export@lextime.invalid>"
 BRANCH = "refs/heads/main"
 _PAGE = 500
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-    def advance(self, commits: int = 1) -> None: ...
 
 
 @dataclass(frozen=True)

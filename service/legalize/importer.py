@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg
 import structlog
@@ -40,6 +40,7 @@ from service.domain.dates import today_in
 from service.domain.errors import DomainError, NotFound
 from service.domain.model import Act, Relation, Unit
 from service.domain.records import new_id
+from service.legalize import Progress
 from service.legalize import versions as v
 from service.legalize.commits import CommitType, parse_message
 from service.legalize.errors import LegalizeError
@@ -59,11 +60,6 @@ log = structlog.get_logger("lextime.legalize")
 ACTOR = "import-git"
 PARSED_KEPT = 32  # files whose units stay parsed: memory bounded whatever the repository's size
 WHOLE_REPOSITORY = "*"
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-    def advance(self, commits: int = 1) -> None: ...
 
 
 @dataclass(frozen=True)
