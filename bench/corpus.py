@@ -207,11 +207,27 @@ async def ensure(server_dsn: str, size: int, seed: int, *, fresh: bool = False,
     return Corpus(dsn, name, size, seed, entries, False, seconds)
 
 
-async def sizes(conn: asyncpg.Connection) -> dict[str, int]:
-    """Database size and row counts: what a corpus costs per act and per edition."""
+async def sizes(conn: asyncpg.Connection) -> dict[str, Any]:
+    """Database size and row counts: what a corpus costs per act and per edition, and each table's share
+    (its data, TOAST included, and its indexes, in bytes)."""
     row = await conn.fetchrow(
         "SELECT pg_database_size(current_database()) AS bytes, (SELECT count(*) FROM acts) AS acts, "
         "(SELECT count(*) FROM editions) AS editions, (SELECT count(*) FROM unit_versions) AS unit_versions, "
         "(SELECT count(*) FROM texts) AS texts, (SELECT count(*) FROM relations) AS relations, "
         "(SELECT count(*) FROM ledger) AS ledger")
-    return dict(row)
+    tables = await conn.fetch(
+        "SELECT c.relname AS name, pg_table_size(c.oid) AS data, pg_indexes_size(c.oid) AS indexes "
+        "FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "ORDER BY pg_total_relation_size(c.oid) DESC, c.relname")
+    return {**dict(row), "tables": {t["name"]: {"data": t["data"], "indexes": t["indexes"]} for t in tables}}
+
+
+def per_act(tables: dict[str, dict[str, int]], acts: int, *, top: int = 5) -> dict[str, dict[str, int]]:
+    """The largest tables' bytes per act (data and indexes), the others summed as `rest`."""
+    out: dict[str, dict[str, int]] = {}
+    for i, (name, t) in enumerate(tables.items()):
+        key = name if i < top else "rest"
+        slot = out.setdefault(key, {"data": 0, "indexes": 0})
+        slot["data"] += t["data"]
+        slot["indexes"] += t["indexes"]
+    return {k: {part: round(v / max(acts, 1)) for part, v in t.items()} for k, t in out.items()}

@@ -128,6 +128,15 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _per_act_line(per_act: dict[str, dict[str, int]] | None) -> list[str]:
+    """Bytes per act by table: where the disk goes."""
+    if not per_act:
+        return []
+    parts = [f"{name.replace('_', ' ')} {t['data'] + t['indexes']:,} ({t['indexes']:,} of it indexes)"
+             for name, t in per_act.items()]
+    return ["Bytes per act by table: " + ", ".join(parts) + ".", ""]
+
+
 def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
     c = r.get("corpus", {})
@@ -143,6 +152,7 @@ def markdown(r: dict[str, Any]) -> str:
          f"{c.get('bytes_per_act', 0):,} bytes per act, {c.get('bytes_per_edition', 0):,} per edition; "
          f"{c.get('buffers_per_lookup')} shared buffers per text lookup."),
         "",
+        *_per_act_line(c.get("per_act")),
         "| target | goal | measured | ratio | verdict |",
         "| --- | --- | --- | --- | --- |",
     ]

@@ -75,6 +75,7 @@ class Runner:
         try:
             broken = await corpus.chain_check(conn)
             counts = await corpus.sizes(conn)
+            tables = counts.pop("tables")
             sample = self.lookups(min(c.size, 1000), 40, random.Random(7), zipf=False)
             buffers = await plans.lookup_buffers(conn, sample)
         finally:
@@ -83,6 +84,7 @@ class Runner:
                 "load_seconds": c.load_seconds, "chain": broken or "verified", **counts,
                 "bytes_per_act": round(counts["bytes"] / max(counts["acts"], 1)),
                 "bytes_per_edition": round(counts["bytes"] / max(counts["editions"], 1)),
+                "per_act": corpus.per_act(tables, counts["acts"]),
                 "buffers_per_lookup": buffers["median_buffers"], "scans": buffers["scans"]}
 
     def lookups(self, size: int, n: int, rng: random.Random, *, zipf: bool) -> list[tuple[str, date, str]]:

@@ -107,9 +107,17 @@ WHERE s.act_id = $1 AND s.lang = $2 AND s.recorded_seq <= $4 AND (s.superseded_s
 ORDER BY s.valid_from, s.recorded_seq
 
 -- name: unit_rows_by_eid
--- The version rows (every language) that gave some unit the eId $2, as known at seq $3, newest last.
-SELECT lang, wid, valid_from FROM unit_versions
-WHERE act_id = $1 AND eid = $2 AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
+-- The version rows (every language) that gave some unit the eId $2, as known at seq $3, newest last: those
+-- of the unit whose wId it is (unit_versions_lookup) and those renumbered to it (unit_versions_renumbered).
+SELECT lang, wid, valid_from FROM (
+    SELECT lang, wid, valid_from, recorded_seq FROM unit_versions
+    WHERE act_id = $1 AND wid = $2 AND eid = $2
+      AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
+    UNION ALL
+    SELECT lang, wid, valid_from, recorded_seq FROM unit_versions
+    WHERE act_id = $1 AND eid = $2 AND eid <> wid
+      AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
+) v
 ORDER BY valid_from, recorded_seq
 
 -- name: wid_exists
@@ -159,10 +167,12 @@ SELECT DISTINCT wid FROM unit_versions WHERE act_id = $1 AND recorded_seq <= $2
 
 -- name: units_with_eids_at
 -- The units (every language) whose version in force at the end of day $3 has one of the eIds $2, as known at seq $4.
+-- The candidates are the units whose wId is one of the eIds and those renumbered to one (unit_versions_renumbered).
 SELECT v.lang, v.wid, v.eid FROM (
     SELECT DISTINCT ON (lang, wid) lang, wid, eid FROM unit_versions
     WHERE act_id = $1 AND valid_from <= $3
-      AND wid IN (SELECT wid FROM unit_versions WHERE act_id = $1 AND eid = ANY($2::text[]))
+      AND wid IN (SELECT unnest($2::text[])
+                  UNION SELECT wid FROM unit_versions WHERE act_id = $1 AND eid = ANY($2::text[]) AND eid <> wid)
       AND recorded_seq <= $4 AND (superseded_seq IS NULL OR superseded_seq > $4)
     ORDER BY lang, wid, valid_from DESC, recorded_seq DESC
 ) v

@@ -137,3 +137,16 @@ def test_the_docs_keep_what_is_written_by_hand(tmp_path: Path) -> None:
     text = docs.read_text()
     assert "By hand before." in text and "By hand after." in text and "| new | table |" in text
     assert "old table" not in text and text.count(report.BEGIN) == 1
+
+
+def test_the_table_says_where_the_bytes_of_an_act_go() -> None:
+    machine = {"date": "d", "commit": "c", "nproc": 2, "cpu": "x", "memory_gib": 1, "python": "3", "postgresql": "15"}
+    per_act = {"texts": {"data": 50_299, "indexes": 10_940}, "unit_versions": {"data": 18_810, "indexes": 10_667},
+               "rest": {"data": 8, "indexes": 15}}
+    result: dict[str, object] = {"machine": machine, "options": {"workers": 2, "connections": 16, "runs": 3, "quick": True},
+                                 "corpus": {"acts": 1000, "bytes_per_act": 125_332, "per_act": per_act}}
+    text = report.markdown(result)
+    assert ("Bytes per act by table: texts 61,239 (10,940 of it indexes), unit versions 29,477 (10,667 of it "
+            "indexes), rest 23 (15 of it indexes).") in text
+    result["corpus"] = {"acts": 1000, "bytes_per_act": 125_332}
+    assert "Bytes per act by table" not in report.markdown(result)

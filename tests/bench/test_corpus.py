@@ -189,6 +189,32 @@ async def test_a_broken_chain_is_found(database: str) -> None:
         await conn.close()
 
 
+async def test_the_corpus_size_is_broken_down_by_table(database: str) -> None:
+    conn = await asyncpg.connect(database)
+    try:
+        await corpus.load(conn, SIZE, SEED)
+        counts = await corpus.sizes(conn)
+        every = await conn.fetchval("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                                    "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'")
+    finally:
+        await conn.close()
+    tables = counts["tables"]
+    assert counts["acts"] == SIZE and list(tables)[:1] == ["texts"]  # the texts are the largest share
+    assert sum(t["data"] + t["indexes"] for t in tables.values()) == every <= counts["bytes"]
+    assert tables["texts"]["indexes"] > 0 and tables["ledger"]["data"] > 0
+    per_act = corpus.per_act(tables, SIZE, top=3)
+    assert list(per_act) == [*list(tables)[:3], "rest"]
+    assert abs(sum(t["data"] + t["indexes"] for t in per_act.values()) * SIZE - every) <= 2 * 4 * SIZE
+
+
+def test_the_smaller_tables_are_summed_as_the_rest() -> None:
+    tables = {"texts": {"data": 9000, "indexes": 1000}, "ledger": {"data": 400, "indexes": 100},
+              "acts": {"data": 30, "indexes": 20}, "editions": {"data": 10, "indexes": 40}}
+    assert corpus.per_act(tables, 10, top=2) == {"texts": {"data": 900, "indexes": 100},
+                                                  "ledger": {"data": 40, "indexes": 10},
+                                                  "rest": {"data": 4, "indexes": 6}}
+
+
 def _edition_body(valid_from: date, amending: str | None,
                   expressions: dict[str, list[Unit]]) -> dict[str, object]:
     def unit(u: Unit) -> dict[str, object]:

@@ -11,7 +11,7 @@ too: bench/plans.py). Texts are short and only two units in ten have one: no loo
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
@@ -50,6 +50,9 @@ SELECT e.act_id, 'ru', 'art_' || k, 'art_' || k, 'article', k <= 2,
        e.valid_from, e.recorded_seq
 FROM editions e, generate_series(1, 10) k
 WHERE e.valid_from = (SELECT min(valid_from) FROM editions f WHERE f.act_id = e.act_id) OR k <= 2;
+INSERT INTO unit_versions (act_id, lang, wid, eid, kind, text_available, valid_from, recorded_seq)
+SELECT e.act_id, 'ru', 'art_10', 'art_11', 'article', false, e.valid_from + 1, e.recorded_seq
+FROM editions e WHERE e.act_id LIKE '%1';
 INSERT INTO relations (id, type, source_act, target_act, effective_date, basis, recorded_seq)
 SELECT 'R' || g, 'amends', 'A' || lpad(g::text, 25, '0'), 'A' || lpad((g * 7919 % {ACTS} + 1)::text, 25, '0'),
        date '2001-01-01' + g % 5000, 'stated', g
@@ -80,6 +83,9 @@ async def _plans(conn: asyncpg.Connection) -> dict[str, dict[str, Any]]:
     out["act_id_by_alias"] = await explain(conn, q("act_id_by_alias"), "SYN54321", LATEST)
     out["act_entry"] = await explain(conn, q("act_entry"), ACT, LATEST)
     out["ledger_changes_since"] = await explain(conn, q("ledger_changes_since"), ACTS - 3, 1001)
+    # eIds: a unit's own (its wId) and one it was renumbered to, read through both unit indexes.
+    out["unit_rows_by_eid"] = await explain(conn, q("unit_rows_by_eid"), ACT, "art_11", LATEST)
+    out["units_with_eids_at"] = await explain(conn, q("units_with_eids_at"), ACT, ["art_2", "art_11"], day, LATEST)
     return out
 
 
@@ -99,3 +105,11 @@ async def test_point_in_time_lookups_use_index_scans_at_100k_acts(large: asyncpg
     latest = await large.fetch(q("unit_versions_at"), ACT, "ru", date(2100, 1, 1), LATEST)
     assert first is not None and len(latest) == 10
     assert [r["text"] for r in rows[:3]] == ["Статья art_1", "Статья art_2", None]
+    # art_10 of every act whose id ends in 1 became art_11 a day after each edition; no unit's wId is art_11.
+    renumbered = await large.fetch(q("unit_rows_by_eid"), ACT, "art_11", LATEST)
+    assert [(r["wid"], r["valid_from"]) for r in renumbered] == [("art_10", first + timedelta(days=1 + 400 * e))
+                                                                for e in range(3)]
+    assert [(r["wid"], r["valid_from"]) for r in await large.fetch(q("unit_rows_by_eid"), ACT, "art_2", LATEST)] == [
+        ("art_2", first + timedelta(days=400 * e)) for e in range(3)]
+    at = await large.fetch(q("units_with_eids_at"), ACT, ["art_2", "art_10", "art_11"], first + timedelta(days=1), LATEST)
+    assert sorted((r["wid"], r["eid"]) for r in at) == [("art_10", "art_11"), ("art_2", "art_2")]
