@@ -2,7 +2,8 @@
 
 The HTTP API writes through these functions, never around them. An import records a whole document as one
 entry (`import_document`) through the same ledger append and the same projection appliers
-(service/importer/adilet.py, store.ledger.record_in).
+(service/importer/adilet.py, store.ledger.record_in); a history import records many entries per transaction
+by passing a `store.ledger.Batch` where the API passes the pool (service/legalize/importer.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from service.store import editions as editions_store
 from service.store import history, lookups
 from service.store import units as units_store
 from service.store.db import LATEST
-from service.store.ledger import record
+from service.store.ledger import Writer, record
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,11 @@ class NewEdition:
     expressions: dict[str, list[Unit]]  # units already normalised and hashed
 
 
-async def create_act(pool: asyncpg.Pool, *, actor: str, act: Act) -> LedgerEntry:
+async def create_act(pool: Writer, *, actor: str, act: Act) -> LedgerEntry:
     return await record(pool, actor=actor, operation="create_act", payload=act_payload(act))
 
 
-async def add_edition(pool: asyncpg.Pool, *, actor: str, edition: NewEdition) -> LedgerEntry:
+async def add_edition(pool: Writer, *, actor: str, edition: NewEdition) -> LedgerEntry:
     for act_id in (edition.act_id, *edition.source_acts):
         await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
     rec = edition_record(
@@ -55,7 +56,7 @@ async def add_edition(pool: asyncpg.Pool, *, actor: str, edition: NewEdition) ->
     return await record(pool, actor=actor, operation="add_edition", payload=rec.payload, texts=rec.texts)
 
 
-async def add_relation(pool: asyncpg.Pool, *, actor: str, relation: Relation) -> LedgerEntry:
+async def add_relation(pool: Writer, *, actor: str, relation: Relation) -> LedgerEntry:
     for act_id in {relation.source_act, relation.target_act}:
         await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
     return await record(pool, actor=actor, operation="add_relation", payload=relation_payload(relation))
@@ -105,7 +106,7 @@ class StillReferenced(Conflict, slug="still-referenced"):
 Replacement = Act | Relation | NewEdition
 
 
-async def _current(pool: asyncpg.Pool, target: Target) -> dict[str, Any]:
+async def _current(pool: Writer, target: Target) -> dict[str, Any]:
     """The target as it enters the ledger, naming the version it supersedes; NotFound when there is none."""
     if target.kind == "act":
         assert target.act_id is not None
@@ -125,7 +126,7 @@ async def _current(pool: asyncpg.Pool, target: Target) -> dict[str, Any]:
     return target_payload(target, recorded_seq=edition.recorded_seq)
 
 
-async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str,
+async def correct(pool: Writer, *, actor: str, target: Target, reason: str,
                   replacement: Replacement) -> LedgerEntry:
     """Supersede a recorded fact with a corrected one; the old fact stays in history."""
     current = await _current(pool, target)
@@ -151,7 +152,7 @@ async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
     return await record(pool, actor=actor, operation="correct", payload=payload, texts=texts)
 
 
-async def retract(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str) -> LedgerEntry:
+async def retract(pool: Writer, *, actor: str, target: Target, reason: str) -> LedgerEntry:
     """Supersede a fact recorded in error with nothing. An act must first lose what refers to it."""
     current = await _current(pool, target)
     if target.kind == "act":
@@ -160,7 +161,7 @@ async def retract(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
     return await record(pool, actor=actor, operation="retract", payload=retraction_payload(current, reason=reason))
 
 
-async def _refuse_if_referenced(pool: asyncpg.Pool, act_id: str) -> None:
+async def _refuse_if_referenced(pool: Writer, act_id: str) -> None:
     relations = await acts_store.relations_of_act(pool, act_id=act_id, as_of=LATEST)
     editions = await editions_store.editions_of_act(pool, act_id=act_id, as_of=LATEST)
     citing = await lookups.editions_citing_act(pool, act_id=act_id)

@@ -8,6 +8,10 @@ SELECT (SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1) AS seq,
        (SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1) AS hash,
        clock_timestamp() AS now
 
+-- name: ledger_clock
+-- The clock for the next entry of a batch that holds the append lock (recorded_at rises with seq).
+SELECT clock_timestamp()
+
 -- name: ledger_insert
 -- Appends one entry.
 INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
