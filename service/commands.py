@@ -8,6 +8,7 @@ by passing a `store.ledger.Batch` where the API passes the pool (service/legaliz
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from datetime import date
@@ -30,7 +31,7 @@ from service.store import editions as editions_store
 from service.store import history, lookups
 from service.store import units as units_store
 from service.store.db import LATEST
-from service.store.ledger import Writer, record
+from service.store.ledger import Batch, Writer, record
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,23 @@ class NewEdition:
     expressions: dict[str, list[Unit]]  # units already normalised and hashed
 
 
+async def _recorded_acts(pool: Writer, act_ids: Iterable[str]) -> None:
+    """NotFound unless every act is recorded. Inside a batch, an act it has found (or created) is not read
+    again: nothing but the batch can change the acts while it holds the append lock."""
+    for act_id in act_ids:
+        if isinstance(pool, Batch) and act_id in pool.acts:
+            continue
+        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        if isinstance(pool, Batch):
+            pool.acts.add(act_id)
+
+
 async def create_act(pool: Writer, *, actor: str, act: Act) -> LedgerEntry:
     return await record(pool, actor=actor, operation="create_act", payload=act_payload(act))
 
 
 async def add_edition(pool: Writer, *, actor: str, edition: NewEdition) -> LedgerEntry:
-    for act_id in (edition.act_id, *edition.source_acts):
-        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+    await _recorded_acts(pool, (edition.act_id, *edition.source_acts))
     rec = edition_record(
         act_id=edition.act_id, valid_from=edition.valid_from, source_acts=list(edition.source_acts),
         note=edition.note, completeness=completeness(edition.expressions), expressions=edition.expressions,
@@ -57,8 +68,7 @@ async def add_edition(pool: Writer, *, actor: str, edition: NewEdition) -> Ledge
 
 
 async def add_relation(pool: Writer, *, actor: str, relation: Relation) -> LedgerEntry:
-    for act_id in {relation.source_act, relation.target_act}:
-        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+    await _recorded_acts(pool, {relation.source_act, relation.target_act})
     return await record(pool, actor=actor, operation="add_relation", payload=relation_payload(relation))
 
 
@@ -136,12 +146,10 @@ async def correct(pool: Writer, *, actor: str, target: Target, reason: str,
         fact = act_payload(dc_replace(replacement, id=target.act_id))
     elif isinstance(replacement, Relation):
         assert target.id is not None
-        for act_id in {replacement.source_act, replacement.target_act}:
-            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        await _recorded_acts(pool, {replacement.source_act, replacement.target_act})
         fact = relation_payload(dc_replace(replacement, id=target.id))
     else:
-        for act_id in (replacement.act_id, *replacement.source_acts):
-            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        await _recorded_acts(pool, (replacement.act_id, *replacement.source_acts))
         rec = edition_record(
             act_id=replacement.act_id, valid_from=replacement.valid_from, source_acts=list(replacement.source_acts),
             note=replacement.note, completeness=completeness(replacement.expressions),

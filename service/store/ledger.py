@@ -10,6 +10,7 @@ from typing import Any, TypeAlias
 import asyncpg
 import structlog
 
+from service.domain.feed import acts_of
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
 from service.store import faults, projections
 from service.store.errors import translate
@@ -40,12 +41,14 @@ async def append_after(
 class Batch:
     """One transaction that holds the append lock from its start and records many entries, for an import
     that records a long history: each entry appended after the head the batch keeps (no lock, no head read
-    per entry), its projections written at once; all of the batch or nothing of it is committed. Reads go to
-    the batch's connection, so they see what the batch recorded."""
+    per entry; its acts noted and the next entry's clock read by the same statement), its projections
+    written as `record` writes them; all of the batch or nothing of it is committed. Reads go to the batch's
+    connection, so they see what the batch recorded."""
 
-    def __init__(self, conn: asyncpg.Connection, head_seq: int, head_hash: str) -> None:
-        self.conn, self.head_seq, self.head_hash = conn, head_seq, head_hash
+    def __init__(self, conn: asyncpg.Connection, head_seq: int, head_hash: str, clock: datetime) -> None:
+        self.conn, self.head_seq, self.head_hash, self.clock = conn, head_seq, head_hash, clock
         self.entries = 0
+        self.acts: set[str] = set()  # acts known to be recorded (see commands), forgotten at any retraction
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         return await self.conn.fetch(query, *args)  # type: ignore[no-any-return]
@@ -61,27 +64,34 @@ class Batch:
 
     async def record(self, *, actor: str, operation: str, payload: dict[str, Any],
                      texts: Mapping[str, str] | None = None) -> LedgerEntry:
+        seq = self.head_seq + 1
+        digest = entry_hash(hashed_fields(seq, self.clock, actor, operation, payload, self.head_hash))
+        entry = LedgerEntry(seq, self.clock, actor, operation, payload, self.head_hash, digest)
         async with translate():
             if texts:
                 await self.conn.execute(q("text_insert"), list(texts), list(texts.values()))
-            recorded_at = await self.conn.fetchval(q("ledger_clock"))
-            entry = await append_after(self.conn, head_seq=self.head_seq, head_hash=self.head_hash,
-                                       recorded_at=recorded_at, actor=actor, operation=operation, payload=payload)
-            await projections.apply(self.conn, entry)
-        self.head_seq, self.head_hash = entry.seq, entry.hash
+            clock = await self.conn.fetchval(q("ledger_insert_in_batch"), seq, self.clock, actor, operation, payload,
+                                             self.head_hash, digest, acts_of(payload))
+            await projections.project(self.conn, entry)
+        self.head_seq, self.head_hash, self.clock = seq, digest, clock
         self.entries += 1
+        if operation == "create_act":
+            self.acts.add(payload["act"]["id"])
+        elif operation == "retract":
+            self.acts.clear()
         return entry
 
     @asynccontextmanager
     async def part(self) -> AsyncIterator[None]:
         """A part of the batch that may fail alone: rolled back to its start (a savepoint), head included,
         while the rest of the batch goes on."""
-        seq, digest, entries = self.head_seq, self.head_hash, self.entries
+        seq, digest, clock, entries = self.head_seq, self.head_hash, self.clock, self.entries
         try:
             async with self.conn.transaction():
                 yield
         except BaseException:
-            self.head_seq, self.head_hash, self.entries = seq, digest, entries
+            self.head_seq, self.head_hash, self.clock, self.entries = seq, digest, clock, entries
+            self.acts.clear()
             raise
 
 
@@ -94,7 +104,7 @@ async def batch(pool: asyncpg.Pool) -> AsyncIterator[Batch]:
     async with translate(), pool.acquire() as conn, conn.transaction():
         await conn.execute(q("ledger_lock"))
         head = await conn.fetchrow(q("ledger_head"))
-        held = Batch(conn, head["seq"] or 0, head["hash"] or GENESIS_HASH)
+        held = Batch(conn, head["seq"] or 0, head["hash"] or GENESIS_HASH, head["now"])
         yield held
     if held.entries:
         log.info("ledger_appended", seq=held.head_seq, entries=held.entries, operation="batch")
