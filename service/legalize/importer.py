@@ -1,5 +1,6 @@
 """`lextime import-git`: a legalize repository's history recorded through the same write commands as the
-API (service.commands), commit by commit, streamed.
+API (service.commands), commit by commit, streamed; BATCH_COMMITS commits per database transaction (a
+store.ledger.Batch: one entry per fact as before, the append lock held for the batch).
 
 Per law file (service.legalize.history): each legal date becomes an edition (`Source-Date` as valid_from),
 each reform an `amends` relation from its `Source-Id` act, one per unit it changed (the diff of the
@@ -8,9 +9,11 @@ time it is met, with the legalize identifier as an external id. Acts named as `S
 repository does not hold are recorded as acts known only by reference.
 
 Incremental and resumable: the last commit whose import completed is remembered per repository and
-scope (service.store.legalize); a re-run reads only the commits after it. Every write is recognised when
-it is met again (an act by its identifier, an edition by its date and units, a relation by its type,
-acts, unit and date), so an interrupted import re-run from the checkpoint records each fact once.
+scope (service.store.legalize), in the transaction that records the last facts; a re-run reads only the
+commits after it. An interrupted import leaves the batches it committed, whole, and nothing of the next.
+Every write is recognised when it is met again (an act by its identifier, an edition by its date and
+units, a relation by its type, acts, unit and date), so an interrupted import re-run from the checkpoint
+records each fact once.
 
 What supersedes knowledge already recorded — a correction of a version recorded by an earlier import, a
 second version for a date already recorded, a removed file whose act was recorded — goes through
@@ -29,7 +32,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -46,7 +49,7 @@ from service.legalize import versions as v
 from service.legalize.commits import CommitType, parse_message
 from service.legalize.errors import LegalizeError
 from service.legalize.frontmatter import LawMeta, law_meta, split_document
-from service.legalize.gitrepo import GitRepo, RawCommit
+from service.legalize.gitrepo import GitRepo
 from service.legalize.history import Change, Event, LegalDate, LegalVersion, Removed, Walk
 from service.legalize.manifest import MANIFEST_FILE, Manifest, law_path, parse_manifest
 from service.legalize.mapping import act_from_lextime, act_from_meta, language_of, reference_act
@@ -62,7 +65,10 @@ log = structlog.get_logger("lextime.legalize")
 ACTOR = "import-git"
 PARSED_KEPT = 32  # files whose units stay parsed: memory bounded whatever the repository's size
 BATCH_COMMITS = 64  # commits recorded per transaction: one commit (and fsync) of the database for all of them
+BATCH_EVENTS = 256  # legal dates recorded per transaction at the end of the walk (the append lock held no longer)
 WHOLE_REPOSITORY = "*"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -191,8 +197,8 @@ async def retract_act(pool: ledger.Writer, *, actor: str, act_id: str, reason: s
 # -- the import ----------------------------------------------------------------------------------------------
 
 
-def _chunks(items: Iterable[RawCommit], size: int) -> Iterator[list[RawCommit]]:
-    chunk: list[RawCommit] = []
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -244,9 +250,11 @@ class Importer:
                 if is_law_path(path):
                     self.stems.setdefault(PurePosixPath(path).stem, []).append(path)
             await self._walk(start, walk)
-        async with self._batch():  # the last legal dates, the statuses and the checkpoint: one transaction
-            for event in walk.finish():
-                await self._handle(event)
+            for events in _chunks(walk.finish(), BATCH_EVENTS):  # what only the end of the walk makes final
+                async with self._batch():
+                    for event in events:
+                        await self._handle(event)
+        async with self._batch():  # the statuses, and the checkpoint once everything read is recorded
             await self._settle_statuses()
             await legalize_store.set_checkpoint(self.db, repository=self.repository, scope=scope,
                                                 location=str(self.options.repo), commit=self.end)
