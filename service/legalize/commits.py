@@ -40,9 +40,11 @@ _TRAILER = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9-]*):[ \t]*(?P<value>.*)")
 _ARTICLES = re.compile(r"\b(?:arts?\.|art[íi]culos?)\s+(?P<list>.+)$", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*,\s*|\s+(?:y|and)\s+(?=[0-9])")
 DASH = " — "
+# The spec's trailer names, one string each for every message that has them (a walk keeps many messages).
+_KEYS = {k: k for k in ("Source-Id", "Source-Date", "Norm-Id")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a walk keeps the messages of every version not yet final
 class CommitMessage:
     kind: CommitType | None  # None: the subject names no type Lextime knows
     raw_type: str | None
@@ -74,7 +76,7 @@ def _trailers(paragraph: str) -> tuple[tuple[str, str], ...] | None:
     found = [_TRAILER.fullmatch(line.strip()) for line in lines]
     if not lines or not all(found):
         return None
-    return tuple((m.group("key"), m.group("value").strip()) for m in found if m)
+    return tuple((_KEYS.get(m.group("key"), m.group("key")), m.group("value").strip()) for m in found if m)
 
 
 def parse_message(text: str) -> CommitMessage:

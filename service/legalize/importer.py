@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
@@ -142,7 +142,7 @@ class Document:
         return "lextime" in self.front
 
 
-@dataclass
+@dataclass(slots=True)  # one per law file met: small, as there are as many as the repository has laws
 class Law:
     """A law file as this import knows it: the act it became, its language, its last recorded version."""
 
@@ -209,9 +209,15 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def is_law_path(path: str) -> bool:
-    """Law files are Markdown files inside a directory; nothing hidden, nothing at the root."""
-    parts = PurePosixPath(path).parts
+    """Law files are Markdown files inside a directory; nothing hidden, nothing at the root. (A git path is
+    split by hand: pathlib interns every part it meets, a table that would grow with the repository.)"""
+    parts = path.split("/")
     return len(parts) >= 2 and path.endswith(".md") and not any(p.startswith(".") for p in parts)
+
+
+def law_stem(path: str) -> str:
+    """The file name of a law path without `.md`: the identifier a law file is usually named after."""
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 class Importer:
@@ -248,7 +254,7 @@ class Importer:
         if start != self.end:
             for path in self.git.files_at(self.end):
                 if is_law_path(path):
-                    self.stems.setdefault(PurePosixPath(path).stem, []).append(path)
+                    self.stems.setdefault(law_stem(path), []).append(path)
             await self._walk(start, walk)
             for events in _chunks(walk.finish(), BATCH_EVENTS):  # what only the end of the walk makes final
                 async with self._batch():
@@ -370,7 +376,7 @@ class Importer:
     async def _create_act(self, doc: Document, path: str, lang: str, first_date: date | None,
                           norm_id: str | None) -> str:
         current = doc
-        if path in self.stems.get(PurePosixPath(path).stem, []):
+        if path in self.stems.get(law_stem(path), []):
             try:  # the newest front matter this import reads is the best knowledge of the act
                 current = self._document(self.end, path)
             except LegalizeError:
