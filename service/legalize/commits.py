@@ -40,8 +40,6 @@ _TRAILER = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9-]*):[ \t]*(?P<value>.*)")
 _ARTICLES = re.compile(r"\b(?:arts?\.|art[íi]culos?)\s+(?P<list>.+)$", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*,\s*|\s+(?:y|and)\s+(?=[0-9])")
 DASH = " — "
-# The spec's trailer names, one string each for every message that has them (a walk keeps many messages).
-_KEYS = {k: k for k in ("Source-Id", "Source-Date", "Norm-Id")}
 
 
 @dataclass(frozen=True, slots=True)  # slots: a walk keeps the messages of every version not yet final
@@ -55,7 +53,12 @@ class CommitMessage:
     source_date: date | None
     source_date_error: str | None  # a Source-Date that is not a calendar date: unknown, with the reason
     norm_id: str | None
-    trailers: tuple[tuple[str, str], ...]
+    trailer_lines: str  # the trailers, a `Key: value` line each: one string (a walk keeps many messages)
+
+    @property
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((key, value) for key, _, value in (line.partition(": ") for line in self.trailer_lines.split("\n"))
+                     if key)
 
     @property
     def subject(self) -> str:
@@ -76,7 +79,7 @@ def _trailers(paragraph: str) -> tuple[tuple[str, str], ...] | None:
     found = [_TRAILER.fullmatch(line.strip()) for line in lines]
     if not lines or not all(found):
         return None
-    return tuple((_KEYS.get(m.group("key"), m.group("key")), m.group("value").strip()) for m in found if m)
+    return tuple((m.group("key"), m.group("value").strip()) for m in found if m)
 
 
 def parse_message(text: str) -> CommitMessage:
@@ -95,7 +98,8 @@ def parse_message(text: str) -> CommitMessage:
     message = CommitMessage(
         kind=_TYPES.get(raw_type.lower()) if raw_type else None, raw_type=raw_type, title=title.strip(),
         affected=affected.strip() or None, description="\n\n".join(body).strip(), source_id=None,
-        source_date=None, source_date_error=None, norm_id=None, trailers=trailers,
+        source_date=None, source_date_error=None, norm_id=None,
+        trailer_lines="\n".join(f"{key}: {value}" for key, value in trailers),
     )
     source_date, error = _source_date(message.trailer("Source-Date"))
     return replace(message, source_id=message.trailer("Source-Id") or None, source_date=source_date,
