@@ -2,11 +2,13 @@
 
 The HTTP API writes through these functions, never around them. An import records a whole document as one
 entry (`import_document`) through the same ledger append and the same projection appliers
-(service/importer/adilet.py, store.ledger.record_in).
+(service/importer/adilet.py, store.ledger.record_in); a history import records many entries per transaction
+by passing a `store.ledger.Batch` where the API passes the pool (service/legalize/importer.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from datetime import date
@@ -29,7 +31,7 @@ from service.store import editions as editions_store
 from service.store import history, lookups
 from service.store import units as units_store
 from service.store.db import LATEST
-from service.store.ledger import record
+from service.store.ledger import Batch, Writer, record
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,23 @@ class NewEdition:
     expressions: dict[str, list[Unit]]  # units already normalised and hashed
 
 
-async def create_act(pool: asyncpg.Pool, *, actor: str, act: Act) -> LedgerEntry:
+async def _recorded_acts(pool: Writer, act_ids: Iterable[str]) -> None:
+    """NotFound unless every act is recorded. Inside a batch, an act it has found (or created) is not read
+    again: nothing but the batch can change the acts while it holds the append lock."""
+    for act_id in act_ids:
+        if isinstance(pool, Batch) and act_id in pool.acts:
+            continue
+        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        if isinstance(pool, Batch):
+            pool.acts.add(act_id)
+
+
+async def create_act(pool: Writer, *, actor: str, act: Act) -> LedgerEntry:
     return await record(pool, actor=actor, operation="create_act", payload=act_payload(act))
 
 
-async def add_edition(pool: asyncpg.Pool, *, actor: str, edition: NewEdition) -> LedgerEntry:
-    for act_id in (edition.act_id, *edition.source_acts):
-        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+async def add_edition(pool: Writer, *, actor: str, edition: NewEdition) -> LedgerEntry:
+    await _recorded_acts(pool, (edition.act_id, *edition.source_acts))
     rec = edition_record(
         act_id=edition.act_id, valid_from=edition.valid_from, source_acts=list(edition.source_acts),
         note=edition.note, completeness=completeness(edition.expressions), expressions=edition.expressions,
@@ -55,9 +67,8 @@ async def add_edition(pool: asyncpg.Pool, *, actor: str, edition: NewEdition) ->
     return await record(pool, actor=actor, operation="add_edition", payload=rec.payload, texts=rec.texts)
 
 
-async def add_relation(pool: asyncpg.Pool, *, actor: str, relation: Relation) -> LedgerEntry:
-    for act_id in {relation.source_act, relation.target_act}:
-        await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+async def add_relation(pool: Writer, *, actor: str, relation: Relation) -> LedgerEntry:
+    await _recorded_acts(pool, {relation.source_act, relation.target_act})
     return await record(pool, actor=actor, operation="add_relation", payload=relation_payload(relation))
 
 
@@ -105,7 +116,7 @@ class StillReferenced(Conflict, slug="still-referenced"):
 Replacement = Act | Relation | NewEdition
 
 
-async def _current(pool: asyncpg.Pool, target: Target) -> dict[str, Any]:
+async def _current(pool: Writer, target: Target) -> dict[str, Any]:
     """The target as it enters the ledger, naming the version it supersedes; NotFound when there is none."""
     if target.kind == "act":
         assert target.act_id is not None
@@ -125,7 +136,7 @@ async def _current(pool: asyncpg.Pool, target: Target) -> dict[str, Any]:
     return target_payload(target, recorded_seq=edition.recorded_seq)
 
 
-async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str,
+async def correct(pool: Writer, *, actor: str, target: Target, reason: str,
                   replacement: Replacement) -> LedgerEntry:
     """Supersede a recorded fact with a corrected one; the old fact stays in history."""
     current = await _current(pool, target)
@@ -135,12 +146,10 @@ async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
         fact = act_payload(dc_replace(replacement, id=target.act_id))
     elif isinstance(replacement, Relation):
         assert target.id is not None
-        for act_id in {replacement.source_act, replacement.target_act}:
-            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        await _recorded_acts(pool, {replacement.source_act, replacement.target_act})
         fact = relation_payload(dc_replace(replacement, id=target.id))
     else:
-        for act_id in (replacement.act_id, *replacement.source_acts):
-            await acts_store.get_act(pool, act_id=act_id, as_of=LATEST)
+        await _recorded_acts(pool, (replacement.act_id, *replacement.source_acts))
         rec = edition_record(
             act_id=replacement.act_id, valid_from=replacement.valid_from, source_acts=list(replacement.source_acts),
             note=replacement.note, completeness=completeness(replacement.expressions),
@@ -151,7 +160,7 @@ async def correct(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
     return await record(pool, actor=actor, operation="correct", payload=payload, texts=texts)
 
 
-async def retract(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str) -> LedgerEntry:
+async def retract(pool: Writer, *, actor: str, target: Target, reason: str) -> LedgerEntry:
     """Supersede a fact recorded in error with nothing. An act must first lose what refers to it."""
     current = await _current(pool, target)
     if target.kind == "act":
@@ -160,7 +169,7 @@ async def retract(pool: asyncpg.Pool, *, actor: str, target: Target, reason: str
     return await record(pool, actor=actor, operation="retract", payload=retraction_payload(current, reason=reason))
 
 
-async def _refuse_if_referenced(pool: asyncpg.Pool, act_id: str) -> None:
+async def _refuse_if_referenced(pool: Writer, act_id: str) -> None:
     relations = await acts_store.relations_of_act(pool, act_id=act_id, as_of=LATEST)
     editions = await editions_store.editions_of_act(pool, act_id=act_id, as_of=LATEST)
     citing = await lookups.editions_citing_act(pool, act_id=act_id)

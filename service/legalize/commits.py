@@ -42,7 +42,7 @@ _LIST_SPLIT = re.compile(r"\s*,\s*|\s+(?:y|and)\s+(?=[0-9])")
 DASH = " — "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a walk keeps the messages of every version not yet final
 class CommitMessage:
     kind: CommitType | None  # None: the subject names no type Lextime knows
     raw_type: str | None
@@ -53,7 +53,12 @@ class CommitMessage:
     source_date: date | None
     source_date_error: str | None  # a Source-Date that is not a calendar date: unknown, with the reason
     norm_id: str | None
-    trailers: tuple[tuple[str, str], ...]
+    trailer_lines: str  # the trailers, a `Key: value` line each: one string (a walk keeps many messages)
+
+    @property
+    def trailers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((key, value) for key, _, value in (line.partition(": ") for line in self.trailer_lines.split("\n"))
+                     if key)
 
     @property
     def subject(self) -> str:
@@ -93,7 +98,8 @@ def parse_message(text: str) -> CommitMessage:
     message = CommitMessage(
         kind=_TYPES.get(raw_type.lower()) if raw_type else None, raw_type=raw_type, title=title.strip(),
         affected=affected.strip() or None, description="\n\n".join(body).strip(), source_id=None,
-        source_date=None, source_date_error=None, norm_id=None, trailers=trailers,
+        source_date=None, source_date_error=None, norm_id=None,
+        trailer_lines="\n".join(f"{key}: {value}" for key, value in trailers),
     )
     source_date, error = _source_date(message.trailer("Source-Date"))
     return replace(message, source_id=message.trailer("Source-Id") or None, source_date=source_date,

@@ -23,6 +23,7 @@ STATUSES = ("in_force", "repealed", "partially_repealed", "annulled", "expired")
 TEXT_STATES = ("point_in_time", "current", "as_enacted")
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: the same result
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -35,7 +36,7 @@ def split_document(text: str) -> tuple[dict[str, Any] | None, str]:
     if closing is None:
         raise LegalizeError("the front matter opened with --- is never closed")
     try:
-        front = yaml.safe_load(text[opening.end():closing.start()])
+        front = yaml.load(text[opening.end():closing.start()], Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise LegalizeError(f"the front matter is not valid YAML: {exc}") from None
     if front is None:

@@ -21,7 +21,7 @@ from datetime import date
 from service.legalize.commits import CommitMessage, CommitType
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One commit's effect on one file."""
 
@@ -36,7 +36,7 @@ class Change:
         return kind is not None and kind.opens_version
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LegalVersion:
     changes: tuple[Change, ...]  # the commit that opened it, then the corrections that followed
 
@@ -62,7 +62,7 @@ class LegalVersion:
         return self.changes[1:] if self.opening.opens_version else self.changes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LegalDate:
     """The versions of one file that share a legal date, in order; the last one's text is in force."""
 
@@ -78,7 +78,7 @@ class LegalDate:
         return self.versions[-1].last.sha
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Removed:
     """The file was removed; `dropped` are the versions read in this walk and never given out."""
 
@@ -90,7 +90,7 @@ class Removed:
 Event = LegalDate | Removed
 
 
-@dataclass
+@dataclass(slots=True)
 class FileHistory:
     path: str
     open: list[Change] = field(default_factory=list)
@@ -134,7 +134,7 @@ class FileHistory:
         return not self.open and not self.pending
 
 
-@dataclass
+@dataclass(slots=True)
 class Walk:
     """Every file's history at once, fed the repository's commits in order."""
 

@@ -1,5 +1,6 @@
 """`lextime import-git`: a legalize repository's history recorded through the same write commands as the
-API (service.commands), commit by commit, streamed.
+API (service.commands), commit by commit, streamed; BATCH_COMMITS commits per database transaction (a
+store.ledger.Batch: one entry per fact as before, the append lock held for the batch).
 
 Per law file (service.legalize.history): each legal date becomes an edition (`Source-Date` as valid_from),
 each reform an `amends` relation from its `Source-Id` act, one per unit it changed (the diff of the
@@ -8,9 +9,11 @@ time it is met, with the legalize identifier as an external id. Acts named as `S
 repository does not hold are recorded as acts known only by reference.
 
 Incremental and resumable: the last commit whose import completed is remembered per repository and
-scope (service.store.legalize); a re-run reads only the commits after it. Every write is recognised when
-it is met again (an act by its identifier, an edition by its date and units, a relation by its type,
-acts, unit and date), so an interrupted import re-run from the checkpoint records each fact once.
+scope (service.store.legalize), in the transaction that records the last facts; a re-run reads only the
+commits after it. An interrupted import leaves the batches it committed, whole, and nothing of the next.
+Every write is recognised when it is met again (an act by its identifier, an edition by its date and
+units, a relation by its type, acts, unit and date), so an interrupted import re-run from the checkpoint
+records each fact once.
 
 What supersedes knowledge already recorded — a correction of a version recorded by an earlier import, a
 second version for a date already recorded, a removed file whose act was recorded — goes through
@@ -24,11 +27,12 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import structlog
@@ -52,6 +56,7 @@ from service.legalize.mapping import act_from_lextime, act_from_meta, language_o
 from service.legalize.relations import lextime_relation, relation_key
 from service.store import acts as acts_store
 from service.store import editions as editions_store
+from service.store import ledger
 from service.store import legalize as legalize_store
 from service.store.db import LATEST
 
@@ -59,7 +64,11 @@ log = structlog.get_logger("lextime.legalize")
 
 ACTOR = "import-git"
 PARSED_KEPT = 32  # files whose units stay parsed: memory bounded whatever the repository's size
+BATCH_COMMITS = 64  # commits recorded per transaction: one commit (and fsync) of the database for all of them
+BATCH_EVENTS = 256  # legal dates recorded per transaction at the end of the walk (the append lock held no longer)
 WHOLE_REPOSITORY = "*"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ class Document:
         return "lextime" in self.front
 
 
-@dataclass
+@dataclass(slots=True)  # one per law file met: small, as there are as many as the repository has laws
 class Law:
     """A law file as this import knows it: the act it became, its language, its last recorded version."""
 
@@ -151,7 +160,7 @@ class Law:
 
 
 async def apply_correction(
-    pool: asyncpg.Pool, *, actor: str, act_id: str, recorded_from: date | None, edition: NewEdition, reason: str,
+    pool: ledger.Writer, *, actor: str, act_id: str, recorded_from: date | None, edition: NewEdition, reason: str,
 ) -> bool:
     """Supersede, in transaction time, the edition of `act_id` recorded from `recorded_from` with `edition`
     (its text and possibly its date corrected): today's answer changes, and `as_of` before this entry still
@@ -172,7 +181,7 @@ async def apply_correction(
     return True
 
 
-async def retract_act(pool: asyncpg.Pool, *, actor: str, act_id: str, reason: str) -> None:
+async def retract_act(pool: ledger.Writer, *, actor: str, act_id: str, reason: str) -> None:
     """Retract an act whose file a commit removed: from these entries on it is not known, and `as_of` before
     them still shows it. Its editions and the relations that bear on it go first (a retraction of an act
     that facts still name is refused); an act that other acts' facts name stays, and the refusal is raised."""
@@ -188,16 +197,34 @@ async def retract_act(pool: asyncpg.Pool, *, actor: str, act_id: str, reason: st
 # -- the import ----------------------------------------------------------------------------------------------
 
 
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def is_law_path(path: str) -> bool:
-    """Law files are Markdown files inside a directory; nothing hidden, nothing at the root."""
-    parts = PurePosixPath(path).parts
+    """Law files are Markdown files inside a directory; nothing hidden, nothing at the root. (A git path is
+    split by hand: pathlib interns every part it meets, a table that would grow with the repository.)"""
+    parts = path.split("/")
     return len(parts) >= 2 and path.endswith(".md") and not any(p.startswith(".") for p in parts)
+
+
+def law_stem(path: str) -> str:
+    """The file name of a law path without `.md`: the identifier a law file is usually named after."""
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 class Importer:
     def __init__(self, pool: asyncpg.Pool, git: GitRepo, options: ImportOptions,
                  progress: Progress | None = None) -> None:
         self.pool, self.git, self.options, self.progress = pool, git, options, progress
+        self.db: ledger.Writer = pool  # the batch being recorded while there is one
         self.report = ImportReport()
         self.laws: dict[str, Law] = {}
         self.seen: set[str] = set()  # the laws this import has met a legal date of
@@ -223,24 +250,41 @@ class Importer:
         log.info("import_started", repository=self.repository, start=start, end=self.end, commits=total)
         if self.progress:
             self.progress.start(total)
+        walk = Walk()
         if start != self.end:
             for path in self.git.files_at(self.end):
                 if is_law_path(path):
-                    self.stems.setdefault(PurePosixPath(path).stem, []).append(path)
-            await self._walk(start)
-        await legalize_store.set_checkpoint(self.pool, repository=self.repository, scope=scope,
-                                            location=str(self.options.repo), commit=self.end)
+                    self.stems.setdefault(law_stem(path), []).append(path)
+            await self._walk(start, walk)
+            for events in _chunks(walk.finish(), BATCH_EVENTS):  # what only the end of the walk makes final
+                async with self._batch():
+                    for event in events:
+                        await self._handle(event)
+        async with self._batch():  # the statuses, and the checkpoint once everything read is recorded
+            await self._settle_statuses()
+            await legalize_store.set_checkpoint(self.db, repository=self.repository, scope=scope,
+                                                location=str(self.options.repo), commit=self.end)
         self.report.seconds = time.monotonic() - started
         log.info("import_finished", commits=self.report.commits, editions=self.report.editions,
                  seconds=round(self.report.seconds, 3))
         return self.report
+
+    @asynccontextmanager
+    async def _batch(self) -> AsyncIterator[None]:
+        """Record into one transaction until the block ends: committed whole, or rolled back whole."""
+        async with ledger.batch(self.pool) as held:
+            self.db = held
+            try:
+                yield
+            finally:
+                self.db = self.pool
 
     async def _start(self, scope: str) -> str | None:
         if self.options.since:
             return self.git.resolve(self.options.since)
         if self.options.from_start:
             return None
-        remembered = await legalize_store.checkpoint(self.pool, repository=self.repository, scope=scope)
+        remembered = await legalize_store.checkpoint(self.db, repository=self.repository, scope=scope)
         if remembered is None:
             return None
         if not self.git.is_ancestor(remembered, self.end):
@@ -249,20 +293,21 @@ class Importer:
                                 "--from-start (what is already recorded is recognised) or pick --since")
         return remembered
 
-    async def _walk(self, start: str | None) -> None:
-        walk = Walk()
-        for raw in self.git.commits(start, self.end):
-            message = parse_message(raw.message)
-            for f in raw.files:
-                if is_law_path(f.path):
-                    for event in walk.add(Change(raw.sha, f.path, message, removed=f.status == "D")):
-                        await self._handle(event)
-            self.report.commits += 1
-            if self.progress:
-                self.progress.advance()
-        for event in walk.finish():
-            await self._handle(event)
-        await self._settle_statuses()
+    async def _walk(self, start: str | None, walk: Walk) -> None:
+        """The commits after `start`, BATCH_COMMITS per transaction. The checkpoint moves only when the whole
+        walk is recorded (a legal date is final only when a later one closes it, so a commit in the middle is
+        no point to resume from); a re-run after an interruption recognises what the committed batches hold."""
+        for commits in _chunks(self.git.commits(start, self.end), BATCH_COMMITS):
+            async with self._batch():
+                for raw in commits:
+                    message = parse_message(raw.message)
+                    for f in raw.files:
+                        if is_law_path(f.path):
+                            for event in walk.add(Change(raw.sha, f.path, message, removed=f.status == "D")):
+                                await self._handle(event)
+                    self.report.commits += 1
+                    if self.progress:
+                        self.progress.advance()
 
     async def _handle(self, event: Event) -> None:
         if isinstance(event, Removed):
@@ -295,7 +340,7 @@ class Importer:
         known = self.laws.get(identifier)
         if known is not None:
             return known
-        row = await legalize_store.law_file(self.pool, repository=self.repository, identifier=identifier)
+        row = await legalize_store.law_file(self.db, repository=self.repository, identifier=identifier)
         if row is not None and row.retracted:
             row = None  # its file was removed and its act retracted: the law back in the repository is new
         act_id = row.act_id if row else await self._existing_act(doc)
@@ -305,7 +350,7 @@ class Importer:
         law = Law(identifier, act_id, lang, path, row.last_commit if row else None,
                   row.last_valid_from if row else None, recorded_before=bool(row and row.last_commit))
         if row is None:
-            await legalize_store.set_law_file(self.pool, repository=self.repository, identifier=identifier,
+            await legalize_store.set_law_file(self.db, repository=self.repository, identifier=identifier,
                                               path=path, act_id=act_id, last_commit=None, last_valid_from=None)
             self.report.laws += 1
         self.laws[identifier] = law
@@ -326,12 +371,12 @@ class Importer:
         if doc.lextime:
             act_id = act_from_lextime(doc.front["lextime"]).id
             return act_id if await self._act_exists(act_id) else None
-        return await acts_store.act_id_by_alias(self.pool, alias=doc.meta.identifier, as_of=LATEST)
+        return await acts_store.act_id_by_alias(self.db, alias=doc.meta.identifier, as_of=LATEST)
 
     async def _create_act(self, doc: Document, path: str, lang: str, first_date: date | None,
                           norm_id: str | None) -> str:
         current = doc
-        if path in self.stems.get(PurePosixPath(path).stem, []):
+        if path in self.stems.get(law_stem(path), []):
             try:  # the newest front matter this import reads is the best knowledge of the act
                 current = self._document(self.end, path)
             except LegalizeError:
@@ -341,10 +386,10 @@ class Importer:
         else:
             act = act_from_meta(current.meta, act_id=new_id(), language=lang, norm_id=norm_id,
                                 first_date=first_date)
-            if act.akn_uri and await acts_store.act_id_by_alias(self.pool, alias=act.akn_uri, as_of=LATEST):
+            if act.akn_uri and await acts_store.act_id_by_alias(self.db, alias=act.akn_uri, as_of=LATEST):
                 self.report.warn(f"{path}: another act already has the AKN work URI {act.akn_uri}; not given")
                 act = Act(**{**act.__dict__, "akn_uri": None})
-        await commands.create_act(self.pool, actor=self.options.actor, act=act)
+        await commands.create_act(self.db, actor=self.options.actor, act=act)
         self.report.acts_created += 1
         return act.id
 
@@ -353,7 +398,7 @@ class Importer:
         the repository, else an act known only by reference."""
         if identifier in self.references:
             return self.references[identifier]
-        act_id = await acts_store.act_id_by_alias(self.pool, alias=identifier, as_of=LATEST)
+        act_id = await acts_store.act_id_by_alias(self.db, alias=identifier, as_of=LATEST)
         if act_id is None:
             for path in self.stems.get(identifier, []):
                 try:
@@ -368,7 +413,7 @@ class Importer:
             act = reference_act(act_id=new_id(), identifier=identifier, jurisdiction=doc.meta.directory,
                                 language=law.lang, title=description or None, published=version.opening.message
                                 .source_date)
-            await commands.create_act(self.pool, actor=self.options.actor, act=act)
+            await commands.create_act(self.db, actor=self.options.actor, act=act)
             self.report.reference_acts += 1
             act_id = act.id
         self.references[identifier] = act_id
@@ -439,7 +484,7 @@ class Importer:
             self.report.undated_versions += len(event.versions)  # the spec: an undated change is no dated version
         elif continues_recorded and not self._whole_repeal(event, doc):
             corrected = await apply_correction(
-                self.pool, actor=self.options.actor, act_id=law.act_id, recorded_from=law.last_valid_from,
+                self.db, actor=self.options.actor, act_id=law.act_id, recorded_from=law.last_valid_from,
                 edition=edition, reason=self._reason(event))
             self.report.corrections += corrected
             if corrected and not doc.lextime:
@@ -449,29 +494,29 @@ class Importer:
         await self._relations(changes, law, doc)
         if event.date is not None:
             law.last_commit, law.last_valid_from = event.text_commit, event.date
-            await legalize_store.set_law_file(self.pool, repository=self.repository, identifier=law.identifier,
+            await legalize_store.set_law_file(self.db, repository=self.repository, identifier=law.identifier,
                                               path=event.path, act_id=law.act_id, last_commit=event.text_commit,
                                               last_valid_from=event.date)
 
     async def _correct_act(self, law: Law, doc: Document, event: LegalDate) -> None:
         """A correction of a recorded version may fix the law's front matter too (a placeholder publication
         date): the act is derived again, as a first import would derive it now, and corrected when it differs."""
-        recorded = await acts_store.get_act(self.pool, act_id=law.act_id, as_of=LATEST)
+        recorded = await acts_store.get_act(self.db, act_id=law.act_id, as_of=LATEST)
         current = doc
         try:  # the newest front matter this import reads is the best knowledge of the act
             current = self._document(self.end, law.path)
         except LegalizeError:
             current = doc
-        editions = await editions_store.editions_of_act(self.pool, act_id=law.act_id, as_of=LATEST)
+        editions = await editions_store.editions_of_act(self.db, act_id=law.act_id, as_of=LATEST)
         first = min((e.valid_from for e in editions), default=event.date)
         act = act_from_meta(current.meta, act_id=law.act_id, language=law.lang,
                             norm_id=event.versions[0].opening.message.norm_id, first_date=first)
         if act.akn_uri and act.akn_uri != recorded.akn_uri and await acts_store.act_id_by_alias(
-                self.pool, alias=act.akn_uri, as_of=LATEST) not in (None, law.act_id):
+                self.db, alias=act.akn_uri, as_of=LATEST) not in (None, law.act_id):
             act = replace(act, akn_uri=None)
         if replace(act, recorded_seq=recorded.recorded_seq) == recorded:
             return
-        await commands.correct(self.pool, actor=self.options.actor, target=Target("act", act_id=law.act_id),
+        await commands.correct(self.db, actor=self.options.actor, target=Target("act", act_id=law.act_id),
                                reason=self._reason(event), replacement=act)
 
     @staticmethod
@@ -544,25 +589,25 @@ class Importer:
 
     async def _act_exists(self, act_id: str) -> bool:
         try:
-            await acts_store.get_act(self.pool, act_id=act_id, as_of=LATEST)
+            await acts_store.get_act(self.db, act_id=act_id, as_of=LATEST)
         except NotFound:
             return False
         return True
 
     async def _edition(self, edition: NewEdition, text: v.Text, event: LegalDate, lang: str) -> None:
-        recorded = await editions_store.editions_of_act(self.pool, act_id=edition.act_id, as_of=LATEST)
+        recorded = await editions_store.editions_of_act(self.db, act_id=edition.act_id, as_of=LATEST)
         if any(e.valid_from == edition.valid_from for e in recorded):
-            units = await editions_store.expression_at(self.pool, act_id=edition.act_id, lang=lang,
+            units = await editions_store.expression_at(self.db, act_id=edition.act_id, lang=lang,
                                                        day=edition.valid_from, as_of=LATEST)
             if v.same_units(units, text.units):
                 self.report.already_recorded += 1
                 return
-            await apply_correction(self.pool, actor=self.options.actor, act_id=edition.act_id,
+            await apply_correction(self.db, actor=self.options.actor, act_id=edition.act_id,
                                    recorded_from=edition.valid_from, edition=edition,
                                    reason=f"another version for {edition.valid_from}: {self._reason(event)}")
             self.report.corrections += 1
             return
-        await commands.add_edition(self.pool, actor=self.options.actor, edition=edition)
+        await commands.add_edition(self.db, actor=self.options.actor, edition=edition)
         self.report.editions += 1
         if not text.units:
             self.report.editions_without_text += 1
@@ -570,7 +615,7 @@ class Importer:
     # -- relations
 
     async def _relations(self, changes: list[Attribution], law: Law, doc: Document) -> None:
-        existing = await acts_store.relations_of_act(self.pool, act_id=law.act_id, as_of=LATEST)
+        existing = await acts_store.relations_of_act(self.db, act_id=law.act_id, as_of=LATEST)
         keys = {relation_key(r) for r in existing}
         ids = {r.id for r in existing}
         if doc.lextime:
@@ -583,7 +628,7 @@ class Importer:
             source = await self._reference(source_id, change.version, law, doc)
             for relation in self._derived(change, source, law, doc):
                 if relation_key(relation) not in keys:
-                    await commands.add_relation(self.pool, actor=self.options.actor, relation=relation)
+                    await commands.add_relation(self.db, actor=self.options.actor, relation=relation)
                     keys.add(relation_key(relation))
                     self.report.relations += 1
 
@@ -622,7 +667,7 @@ class Importer:
                 if not isinstance(source, str):
                     raise LegalizeError(f"{law.path}: relation {relation.id} names an act Lextime cannot find")
                 await self._reference(source, version, law, doc)
-            await commands.add_relation(self.pool, actor=self.options.actor, relation=relation)
+            await commands.add_relation(self.db, actor=self.options.actor, relation=relation)
             ids.add(relation.id)
             self.report.relations += 1
 
@@ -635,10 +680,10 @@ class Importer:
                 self.report.warn(f"{law.path}: the source gives the status 'expired' without a date; not recorded")
             if status not in ("repealed", "annulled") or last_date is None:
                 continue
-            relations = await acts_store.relations_of_act(self.pool, act_id=law.act_id, as_of=LATEST)
+            relations = await acts_store.relations_of_act(self.db, act_id=law.act_id, as_of=LATEST)
             if any(r.type == "repeals" and r.target_act == law.act_id and r.on_whole_act for r in relations):
                 continue
-            jurisdiction = (await acts_store.get_act(self.pool, act_id=law.act_id, as_of=LATEST)).jurisdiction
+            jurisdiction = (await acts_store.get_act(self.db, act_id=law.act_id, as_of=LATEST)).jurisdiction
             today = today_in(jurisdiction)
             latest = today if today > last_date else None
             reason = "annulled" if status == "annulled" else "repealed"
@@ -650,13 +695,13 @@ class Importer:
                 note=f"{reason}: status '{status}' in {law.path} at legalize commit {commit[:12]}; in force on "
                      f"{last_date}, its last version; {reason} by {latest or 'an unknown date'} at the latest",
             )
-            await commands.add_relation(self.pool, actor=self.options.actor, relation=relation)
+            await commands.add_relation(self.db, actor=self.options.actor, relation=relation)
             self.report.relations += 1
 
     # -- removals and what cannot be recorded yet
 
     async def _removed(self, event: Removed) -> None:
-        row = await legalize_store.law_file_at(self.pool, repository=self.repository, path=event.path)
+        row = await legalize_store.law_file_at(self.db, repository=self.repository, path=event.path)
         if row is None or row.last_commit is None:
             self.report.dropped_by_removal += len(event.dropped)
             if event.dropped:
@@ -665,20 +710,22 @@ class Importer:
             return
         if row.retracted:
             return
+        assert isinstance(self.db, ledger.Batch), "events are recorded inside a batch"
         try:
-            await retract_act(self.pool, actor=self.options.actor, act_id=row.act_id,
-                              reason=f"{event.path} removed by {event.change.message.subject} "
-                                     f"(legalize commit {event.change.sha[:12]})")
+            async with self.db.part():  # a refused retraction records nothing of it, and the batch goes on
+                await retract_act(self.db, actor=self.options.actor, act_id=row.act_id,
+                                  reason=f"{event.path} removed by {event.change.message.subject} "
+                                         f"(legalize commit {event.change.sha[:12]})")
         except DomainError as exc:
             await self._defer("retraction", event.change.sha, event.path, row.identifier, row.act_id, exc.detail)
             return
-        await legalize_store.set_retracted(self.pool, repository=self.repository, identifier=row.identifier)
+        await legalize_store.set_retracted(self.db, repository=self.repository, identifier=row.identifier)
         self.laws.pop(row.identifier, None)
         self.report.retractions += 1
 
     async def _defer(self, kind: str, commit: str, path: str, identifier: str | None, act_id: str | None,
                      detail: str) -> None:
-        await legalize_store.defer(self.pool, repository=self.repository, commit=commit, path=path,
+        await legalize_store.defer(self.db, repository=self.repository, commit=commit, path=path,
                                    identifier=identifier, act_id=act_id, kind=kind, detail=detail)
         self.report.deferred.append(DeferredChange(kind, path, commit, detail))
         log.warning("import_deferred", kind=kind, path=path, commit=commit, detail=detail)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import structlog
 
+from service.domain.feed import acts_of
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
 from service.store import faults, projections
 from service.store.errors import translate
@@ -37,11 +38,86 @@ async def append_after(
     return LedgerEntry(seq, recorded_at, actor, operation, payload, head_hash, digest)
 
 
+class Batch:
+    """One transaction that holds the append lock from its start and records many entries, for an import
+    that records a long history: each entry appended after the head the batch keeps (no lock, no head read
+    per entry; its acts noted and the next entry's clock read by the same statement), its projections
+    written as `record` writes them; all of the batch or nothing of it is committed. Reads go to the batch's
+    connection, so they see what the batch recorded."""
+
+    def __init__(self, conn: asyncpg.Connection, head_seq: int, head_hash: str, clock: datetime) -> None:
+        self.conn, self.head_seq, self.head_hash, self.clock = conn, head_seq, head_hash, clock
+        self.entries = 0
+        self.acts: set[str] = set()  # acts known to be recorded (see commands), forgotten at any retraction
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        return await self.conn.fetch(query, *args)  # type: ignore[no-any-return]
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(query, *args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self.conn.fetchval(query, *args)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        return await self.conn.execute(query, *args)  # type: ignore[no-any-return]
+
+    async def record(self, *, actor: str, operation: str, payload: dict[str, Any],
+                     texts: Mapping[str, str] | None = None) -> LedgerEntry:
+        seq = self.head_seq + 1
+        digest = entry_hash(hashed_fields(seq, self.clock, actor, operation, payload, self.head_hash))
+        entry = LedgerEntry(seq, self.clock, actor, operation, payload, self.head_hash, digest)
+        async with translate():
+            if texts:
+                await self.conn.execute(q("text_insert"), list(texts), list(texts.values()))
+            clock = await self.conn.fetchval(q("ledger_insert_in_batch"), seq, self.clock, actor, operation, payload,
+                                             self.head_hash, digest, acts_of(payload))
+            await projections.project(self.conn, entry)
+        self.head_seq, self.head_hash, self.clock = seq, digest, clock
+        self.entries += 1
+        if operation == "create_act":
+            self.acts.add(payload["act"]["id"])
+        elif operation == "retract":
+            self.acts.clear()
+        return entry
+
+    @asynccontextmanager
+    async def part(self) -> AsyncIterator[None]:
+        """A part of the batch that may fail alone: rolled back to its start (a savepoint), head included,
+        while the rest of the batch goes on."""
+        seq, digest, clock, entries = self.head_seq, self.head_hash, self.clock, self.entries
+        try:
+            async with self.conn.transaction():
+                yield
+        except BaseException:
+            self.head_seq, self.head_hash, self.clock, self.entries = seq, digest, clock, entries
+            self.acts.clear()
+            raise
+
+
+Writer: TypeAlias = asyncpg.Pool | Batch  # what a write command records through
+
+
+@asynccontextmanager
+async def batch(pool: asyncpg.Pool) -> AsyncIterator[Batch]:
+    """A `Batch` on a connection of the pool, committed when the block ends, rolled back if it raises."""
+    async with translate(), pool.acquire() as conn, conn.transaction():
+        await conn.execute(q("ledger_lock"))
+        head = await conn.fetchrow(q("ledger_head"))
+        held = Batch(conn, head["seq"] or 0, head["hash"] or GENESIS_HASH, head["now"])
+        yield held
+    if held.entries:
+        log.info("ledger_appended", seq=held.head_seq, entries=held.entries, operation="batch")
+
+
 async def record(
-    pool: asyncpg.Pool, *, actor: str, operation: str, payload: dict[str, Any],
+    pool: Writer, *, actor: str, operation: str, payload: dict[str, Any],
     texts: Mapping[str, str] | None = None,
 ) -> LedgerEntry:
-    """One write command: texts stored, entry appended, projections written; all or nothing."""
+    """One write command: texts stored, entry appended, projections written; all or nothing. Inside a
+    `Batch`, the entry is one of the batch's, committed with it."""
+    if isinstance(pool, Batch):
+        return await pool.record(actor=actor, operation=operation, payload=payload, texts=texts)
     async with translate(), pool.acquire() as conn, conn.transaction():
         if texts:
             await conn.execute(q("text_insert"), list(texts), list(texts.values()))

@@ -136,11 +136,16 @@ _APPLY: dict[str, Applier] = {
 }
 
 
+async def project(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    """Write the projections of one entry (`apply` without noting its acts: see store.ledger.Batch)."""
+    applier = _APPLY.get(entry.operation)
+    if applier is None:
+        raise Invalid(f"this version of Lextime does not know the ledger operation {entry.operation!r}")
+    await applier(conn, entry)
+
+
 async def apply(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     """Write the projections of one entry, and note which acts it concerns."""
-    project = _APPLY.get(entry.operation)
-    if project is None:
-        raise Invalid(f"this version of Lextime does not know the ledger operation {entry.operation!r}")
     await project(conn, entry)
     acts = acts_of(entry.payload)
     if acts:

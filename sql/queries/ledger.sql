@@ -13,6 +13,17 @@ SELECT (SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1) AS seq,
 INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 
+-- name: ledger_insert_in_batch
+-- Appends one entry of a batch that holds the append lock, with the acts it concerns ($8, as
+-- ledger_acts_insert notes them), and reads the clock for the batch's next entry (recorded_at rises with seq).
+WITH entry AS (
+    INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
+), acts AS (
+    INSERT INTO ledger_acts (act_id, recorded_seq) SELECT unnest($8::text[]), seq FROM entry
+)
+SELECT clock_timestamp() FROM entry
+
 -- name: ledger_range
 -- Entries after a seq, in order (chain verification and the feed).
 SELECT seq, recorded_at, actor, operation, payload, prev_hash, hash

@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from service.domain.texts import normalise_text
+from service.legalize import importer
 from service.legalize.commits import CommitType
 from service.legalize.errors import LegalizeError
 from tests.conftest import Api
@@ -224,3 +225,41 @@ async def test_a_correction_that_moves_a_version_onto_another_versions_date(api:
     assert [e["valid_from"] for e in then] == ["2001-01-01", "2030-01-01"]
     old = await api.get(f"/v1/acts/{act}/text", params={"date": "2001-01-01", "as_of": str(known)})
     assert old.json()["text"] == "Artículo 1. Uno."
+
+
+async def test_an_interrupted_import_keeps_whole_batches_and_nothing_of_the_next(
+        database: str, other_database: str, pe_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits are recorded BATCH_COMMITS per transaction: an interruption inside the first batch leaves
+    nothing; anywhere inside the third, exactly the first two batches, their bookkeeping with them; never a
+    checkpoint."""
+    monkeypatch.setattr(importer, "BATCH_COMMITS", 20)
+    with pytest.raises(Interrupted):
+        await import_repo(database, pe_sample, StopAfter(19))
+    assert await ledger_size(database) == 0
+    for db, stop in ((database, 41), (other_database, 59)):
+        with pytest.raises(Interrupted):
+            await import_repo(db, pe_sample, StopAfter(stop))
+    assert await ledger_size(database) > 0
+    assert await facts(database) == await facts(other_database)
+    for db in (database, other_database):
+        conn = await asyncpg.connect(db)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM legalize_repositories") == 0
+            unrecorded = await conn.fetchval(
+                "SELECT count(*) FROM legalize_files f WHERE f.last_valid_from IS NOT NULL AND NOT EXISTS ("
+                "SELECT 1 FROM editions e WHERE e.act_id = f.act_id AND e.valid_from = f.last_valid_from)")
+            assert unrecorded == 0
+        finally:
+            await conn.close()
+    resumed = await import_repo(database, pe_sample)
+    assert resumed.commits == 80
+    await import_repo(other_database, pe_sample)
+    assert await facts(database) == await facts(other_database)
+
+
+async def ledger_size(dsn: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM ledger"))
+    finally:
+        await conn.close()

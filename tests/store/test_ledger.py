@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import asyncpg
 import pytest
 
+from service.domain.errors import Conflict
 from service.domain.ledger import GENESIS_HASH, verify_chain
 from service.store.db import create_pool
-from service.store.ledger import entry_from_row, record
+from service.store.ledger import batch, entry_from_row, record
 from service.store.queries import q
 
 WRITERS = 10
@@ -129,3 +131,49 @@ async def test_a_fact_may_be_superseded_once_by_a_later_entry_only(owner: asyncp
         await pool.execute("UPDATE acts SET superseded_seq = 2 WHERE recorded_seq = 2")
     finally:
         await pool.close()
+
+
+async def test_a_batch_appends_a_strictly_timed_chain_and_writers_wait_for_it(database: str) -> None:
+    """A batch holds the append lock: a write command started meanwhile is appended after the whole batch;
+    the chain verifies and recorded_at rises strictly with seq inside the batch."""
+    pool = await create_pool(database, min_size=2, max_size=2)
+    try:
+        async with batch(pool) as held:
+            waiting = asyncio.create_task(record(pool, actor="api", operation="create_act", payload=_payload(9, 1)))
+            while not await held.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
+                pass  # until the write command waits for the append lock the batch holds
+            for i in range(5):
+                await held.record(actor="import", operation="create_act", payload=_payload(3, i))
+            assert await held.fetchval("SELECT count(*) FROM acts") == 5  # reads see the batch's own entries
+            assert not waiting.done()
+        await waiting
+        entries = [entry_from_row(r) for r in await pool.fetch(q("ledger_range"), 0, 100)]
+        acts = await pool.fetch("SELECT act_id, recorded_seq FROM ledger_acts ORDER BY recorded_seq")
+    finally:
+        await pool.close()
+    assert [e.actor for e in entries] == ["import"] * 5 + ["api"]
+    assert verify_chain(entries) is None
+    assert all(a.recorded_at < b.recorded_at for a, b in itertools.pairwise(entries[:5]))
+    assert [(r["act_id"], r["recorded_seq"]) for r in acts] == [(e.payload["act"]["id"], e.seq) for e in entries]
+
+
+async def test_a_failed_part_of_a_batch_leaves_nothing_and_the_batch_goes_on(database: str) -> None:
+    pool = await create_pool(database)
+    try:
+        async with batch(pool) as held:
+            await held.record(actor="t", operation="create_act", payload=_payload(4, 1))
+            with pytest.raises(Conflict):
+                async with held.part():
+                    await held.record(actor="t", operation="create_act", payload=_payload(4, 2))
+                    await held.record(actor="t", operation="create_act", payload=_payload(4, 1))  # the same act
+            await held.record(actor="t", operation="create_act", payload=_payload(4, 3))
+        with pytest.raises(RuntimeError):
+            async with batch(pool) as held:  # a batch that raises is rolled back whole
+                await held.record(actor="t", operation="create_act", payload=_payload(4, 4))
+                raise RuntimeError("interrupted")
+        entries = [entry_from_row(r) for r in await pool.fetch(q("ledger_range"), 0, 100)]
+        numbers = [r["number"] for r in await pool.fetch("SELECT number FROM acts ORDER BY recorded_seq")]
+    finally:
+        await pool.close()
+    assert [e.seq for e in entries] == [1, 2] and verify_chain(entries) is None
+    assert numbers == ["4-1", "4-3"]
