@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,9 @@ from bench import workloads as wl
 from service.store.keys import create_key
 
 INDIGO_RPS = 48.0
+# A text a ledger entry references, as the feed's JSON carries it: a `sha256` member (at any depth) holding
+# a content address. JSON escapes every quote inside a string, so this never matches inside one.
+_TEXT_REFERENCE = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
 SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "legalize" / \
     "legalize-pe-sample.bundle"
 
@@ -224,14 +228,15 @@ class Runner:
                 if page.status_code != 200:
                     non_2xx += 1
                     break
-                items = page.json()["items"]
+                items = orjson.loads(page.content)["items"]
                 if not items:
                     break
-                hashes = sorted({h for item in items for h in _hashes(item["payload"])})
+                hashes = sorted({h.decode() for h in _TEXT_REFERENCE.findall(page.content)})
                 for k in range(0, len(hashes), 1000):
-                    got = client.post("/v1/texts/batch", json={"sha256": hashes[k:k + 1000]})
+                    got = client.post("/v1/texts/batch", content=orjson.dumps({"sha256": hashes[k:k + 1000]}),
+                                      headers={"Content-Type": "application/json"})
                     non_2xx += got.status_code != 200
-                    texts += len(got.json().get("texts", {})) if got.status_code == 200 else 0
+                    texts += len(orjson.loads(got.content).get("texts", {})) if got.status_code == 200 else 0
                 entries += len(items)
                 after = items[-1]["seq"]
             feed_s = time.perf_counter() - started
@@ -239,10 +244,9 @@ class Runner:
             lines: dict[str, int] = {}
             with client.stream("GET", "/v1/snapshot") as stream:
                 non_2xx += stream.status_code != 200
-                for line in stream.iter_lines():
-                    if line:
-                        kind = orjson.loads(line).get("kind", "?")
-                        lines[kind] = lines.get(kind, 0) + 1
+                for line in _lines(stream.iter_bytes()):
+                    kind = orjson.loads(line).get("kind", "?")
+                    lines[kind] = lines.get(kind, 0) + 1
             snap_s = time.perf_counter() - started
         feed_rate = entries / feed_s if feed_s else 0.0
         snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
@@ -335,13 +339,14 @@ class Runner:
         self.result["growth"] = out
 
 
-def _hashes(node: Any) -> list[str]:
-    """The content addresses a ledger payload references (`sha256` members, at any depth)."""
-    if isinstance(node, dict):
-        return [h for k, v in node.items() for h in ([v] if k == "sha256" and isinstance(v, str) else _hashes(v))]
-    if isinstance(node, list):
-        return [h for v in node for h in _hashes(v)]
-    return []
+def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The non-empty lines of a byte stream (NDJSON), without decoding it to text first."""
+    rest = b""
+    for chunk in chunks:
+        *whole, rest = (rest + chunk).split(b"\n")
+        yield from (line for line in whole if line)
+    if rest:
+        yield rest
 
 
 Step = Callable[[], None]
