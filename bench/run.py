@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench import corpus, dbceiling, legalize, plans, servers, tools
 from bench import workloads as wl
+from service.domain.exchange import Lines
 from service.store.keys import create_key
 
 INDIGO_RPS = 48.0
@@ -341,12 +342,10 @@ class Runner:
 
 def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """The non-empty lines of a byte stream (NDJSON), without decoding it to text first."""
-    rest = b""
+    lines = Lines()
     for chunk in chunks:
-        *whole, rest = (rest + chunk).split(b"\n")
-        yield from (line for line in whole if line)
-    if rest:
-        yield rest
+        yield from lines.feed(chunk)
+    yield from lines.end()
 
 
 Step = Callable[[], None]

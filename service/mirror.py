@@ -19,7 +19,7 @@ import httpx
 import orjson
 import structlog
 
-from service.domain.exchange import entry_from_json
+from service.domain.exchange import Lines, entry_from_json
 from service.store.replica import local_head, replicate
 from service.store.snapshot import load_snapshot
 
@@ -63,7 +63,7 @@ class Source:
                 error = f"{type(exc).__name__}: {exc}"
             else:
                 if r.status_code == 200:
-                    return dict(r.json())
+                    return dict(orjson.loads(r.content))
                 if r.status_code < 500:
                     raise MirrorError(f"the source answered {r.status_code} to {url}: {r.text[:300]}")
                 error = f"HTTP {r.status_code}"
@@ -75,9 +75,12 @@ class Source:
         async with self.client.stream("GET", "/v1/snapshot") as r:
             if r.status_code != 200:
                 raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
-            async for line in r.aiter_lines():
-                if line:
+            lines = Lines()
+            async for chunk in r.aiter_bytes():
+                for line in lines.feed(chunk):
                     yield orjson.loads(line)
+            for line in lines.end():
+                yield orjson.loads(line)
 
 
 async def load_from_snapshot(pool: asyncpg.Pool, source: Source, progress: Progress | None = None) -> int:

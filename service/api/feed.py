@@ -174,15 +174,18 @@ async def snapshot(request: Request) -> Response:
     return StreamingResponse(_ndjson(lines, slots), media_type="application/x-ndjson", headers=headers)
 
 
-async def _ndjson(lines: AsyncIterator[dict[str, object]], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:
+async def _ndjson(lines: AsyncIterator[dict[str, object] | orjson.Fragment], slots: asyncio.Semaphore
+                 ) -> AsyncIterator[bytes]:
     try:
         buffer = bytearray()
+        header = True
         async for line in lines:
             buffer += orjson.dumps(line)
             buffer += b"\n"
-            if len(buffer) >= 256 * 1024 or line.get("kind") == "snapshot":  # the header line at once
+            if len(buffer) >= 256 * 1024 or header:  # the header line at once
                 yield bytes(buffer)
                 buffer.clear()
+                header = False
         if buffer:
             yield bytes(buffer)
     finally:
