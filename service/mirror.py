@@ -10,6 +10,7 @@ from its own head, and nothing is applied twice or skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -115,17 +116,29 @@ async def mirror(
         seq, digest = await local_head(pool)
     applied, source_seq = 0, seq
     url = f"/v1/changes?after={seq}&limit={batch}&include=texts" + (f"&wait={wait_s}" if follow else "")
-    while True:
-        page = await source.get_json(url)
-        n = await apply_page(pool, page)
-        applied += n
-        seq, digest = await local_head(pool)
-        source_seq = max(int(page.get("as_of_seq", seq)), seq)
-        if progress is not None:
-            progress(seq, source_seq)
-        url = str(page["next"])
-        if not url.endswith(f"after={seq}"):
-            raise MirrorError(f"the source's next page ({url}) does not continue from the local head {seq}")
-        if (stop is not None and stop(seq)) or (n == 0 and not follow):
-            break
+    fetching = asyncio.create_task(source.get_json(url))
+    try:
+        while True:
+            page = await fetching
+            url = str(page["next"])
+            fetching = asyncio.create_task(source.get_json(url))  # the next page comes while this one is applied
+            n = await apply_page(pool, page)
+            applied += n
+            seq, digest = await local_head(pool)
+            source_seq = max(int(page.get("as_of_seq", seq)), seq)
+            if progress is not None:
+                progress(seq, source_seq)
+            if not url.endswith(f"after={seq}"):
+                raise MirrorError(f"the source's next page ({url}) does not continue from the local head {seq}")
+            if (stop is not None and stop(seq)) or (n == 0 and not follow):
+                break
+    finally:
+        await _abandon(fetching)
     return MirrorReport(from_snapshot, applied, seq, digest, source_seq)
+
+
+async def _abandon(fetching: asyncio.Task[dict[str, Any]]) -> None:
+    """A page fetched ahead and not needed (the mirror stops, or failed): cancelled, its outcome dropped."""
+    fetching.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await fetching
