@@ -321,12 +321,12 @@ class Runner:
         self.result["growth"] = out
 
 
-def _follow_feed(client: httpx.Client, *, deadline: float) -> tuple[int, int, int]:
-    """Pages of 1,000 entries from seq 0, each page's texts fetched by hash in batches of 1,000 side by side
+def _follow_feed(client: httpx.Client, *, deadline: float, limit: int = 1000) -> tuple[int, int, int]:
+    """Pages of `limit` entries from seq 0, each page's texts fetched by hash in batches of 1,000 side by side
     while the next page is already being fetched; (entries, texts, non-2xx answers)."""
     entries = texts = non_2xx = 0
     with ThreadPoolExecutor(FETCHERS) as fetch:
-        page = fetch.submit(client.get, "/v1/changes", params={"after": "0", "limit": "1000"})
+        page = fetch.submit(client.get, "/v1/changes", params={"after": "0", "limit": str(limit)})
         while time.perf_counter() < deadline:
             answer = page.result()
             if answer.status_code != 200:
@@ -334,7 +334,7 @@ def _follow_feed(client: httpx.Client, *, deadline: float) -> tuple[int, int, in
             items = orjson.loads(answer.content)["items"]
             if not items:
                 break
-            page = fetch.submit(client.get, "/v1/changes", params={"after": str(items[-1]["seq"]), "limit": "1000"})
+            page = fetch.submit(client.get, "/v1/changes", params={"after": str(items[-1]["seq"]), "limit": str(limit)})
             hashes = sorted({h.decode() for h in _TEXT_REFERENCE.findall(answer.content)})
             batches = [fetch.submit(_texts_by_hash, client, hashes[k:k + 1000]) for k in range(0, len(hashes), 1000)]
             for got in batches:
