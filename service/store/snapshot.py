@@ -22,8 +22,6 @@ from service.store.queries import q
 
 BATCH = 500
 PREFETCH = 2000
-# A row superseded later than the snapshot's seq ($1) is current as of that seq.
-_CURRENT = "|| CASE WHEN t.superseded_seq > $1 THEN jsonb_build_object('superseded_seq', NULL) ELSE '{}'::jsonb END"
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,6 @@ class FactTable:
     name: str
     columns: tuple[str, ...]
     generated: tuple[str, ...]
-    supersedable: bool
 
     @property
     def ident(self) -> str:
@@ -58,8 +55,7 @@ def _ident(name: str) -> str:
 
 async def fact_tables(conn: asyncpg.Connection) -> list[FactTable]:
     rows = await conn.fetch(q("fact_tables"))
-    return [FactTable(r["table_name"], tuple(r["columns"]), tuple(r["generated"] or ()), bool(r["supersedable"]))
-            for r in rows]
+    return [FactTable(r["table_name"], tuple(r["columns"]), tuple(r["generated"] or ())) for r in rows]
 
 
 async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str
@@ -87,7 +83,7 @@ def _sections(tables: list[FactTable], seq: int) -> Iterator[tuple[str, str, tup
     yield "entries", q("snapshot_entry_lines"), (seq,)
     yield "texts", q("snapshot_text_lines"), (seq,)
     for t in tables:
-        sql = q("snapshot_row_lines").format(table=t.ident, order=t.order, current=_CURRENT if t.supersedable else "")
+        sql = q("snapshot_row_lines").format(table=t.ident, order=t.order)
         yield t.name, sql, (seq, list(t.generated), t.name)
 
 

@@ -30,8 +30,9 @@ SELECT seq,
                          'actor', actor, 'operation', operation, 'payload', payload, 'prev_hash', prev_hash,
                          'hash', hash)::text AS item,
        CASE WHEN $5 THEN ARRAY(SELECT DISTINCT h FROM jsonb_path_query(payload, 'lax $.**.sha256') AS v,
-                                             LATERAL (SELECT v #>> '{}' AS h) AS s
-                               WHERE jsonb_typeof(v) = 'string' AND h ~ '^[0-9a-f]{64}$' ORDER BY h) END AS texts
+                                             LATERAL (SELECT jsonb_build_array(v) ->> 0 AS h) AS s
+                               WHERE jsonb_typeof(v) = 'string' AND length(h) = 64 AND h ~ '^[0-9a-f]+$'
+                               ORDER BY h) END AS texts
 FROM ledger
 WHERE seq > $1 AND seq <= $2 AND ($3::text[] IS NULL OR operation = ANY($3::text[]))
 ORDER BY seq
@@ -55,8 +56,9 @@ SELECT l.seq,
                          'actor', l.actor, 'operation', l.operation, 'payload', l.payload, 'prev_hash', l.prev_hash,
                          'hash', l.hash)::text AS item,
        CASE WHEN $5 THEN ARRAY(SELECT DISTINCT h FROM jsonb_path_query(l.payload, 'lax $.**.sha256') AS v,
-                                             LATERAL (SELECT v #>> '{}' AS h) AS s
-                               WHERE jsonb_typeof(v) = 'string' AND h ~ '^[0-9a-f]{64}$' ORDER BY h) END AS texts
+                                             LATERAL (SELECT jsonb_build_array(v) ->> 0 AS h) AS s
+                               WHERE jsonb_typeof(v) = 'string' AND length(h) = 64 AND h ~ '^[0-9a-f]+$'
+                               ORDER BY h) END AS texts
 FROM ledger_acts a
 JOIN ledger l ON l.seq = a.recorded_seq
 WHERE a.act_id = $6 AND a.recorded_seq > $1 AND a.recorded_seq <= $2

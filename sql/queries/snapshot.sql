@@ -1,14 +1,13 @@
 -- name: fact_tables
 -- The tables that hold facts by transaction time (those with a recorded_seq column), each with its
--- columns in order, the generated ones (row ids) apart, and whether facts in it can be superseded.
+-- columns in order, and the generated ones (row ids) apart.
 SELECT c.table_name::text AS table_name,
        array_agg(c.column_name::text ORDER BY c.ordinal_position)
            FILTER (WHERE coalesce(c.column_default, '') NOT LIKE 'nextval(%' AND c.is_identity = 'NO'
                    AND c.is_generated = 'NEVER') AS columns,
        array_agg(c.column_name::text ORDER BY c.ordinal_position)
            FILTER (WHERE c.column_default LIKE 'nextval(%' OR c.is_identity = 'YES'
-                   OR c.is_generated <> 'NEVER') AS generated,
-       bool_or(c.column_name = 'superseded_seq') AS supersedable
+                   OR c.is_generated <> 'NEVER') AS generated
 FROM information_schema.columns c
 WHERE c.table_schema = current_schema()
   AND c.table_name IN (SELECT table_name FROM information_schema.columns
@@ -20,13 +19,17 @@ ORDER BY c.table_name
 
 -- name: snapshot_row_lines
 -- The rows of table {table} (named $3) recorded up to seq $1, without the generated columns $2, in the order
--- they were recorded ({order}), as the snapshot's lines (JSON text written by the database); {current} makes
--- a row superseded after seq $1 current as of $1 (a superseded_seq of null) in a table that has one.
-SELECT json_build_object('kind', 'row', 'table', $3::text, 'row', to_jsonb(t) - $2::text[] {current})::text AS line
-FROM {table} AS t WHERE t.recorded_seq <= $1 ORDER BY {order}
+-- they were recorded ({order}), as lines of a snapshot (JSON text written by the database); a row superseded
+-- after seq $1 is current as of $1 (its superseded_seq null), in a table that has one.
+SELECT json_build_object('kind', 'row', 'table', $3::text, 'row',
+                         r.j || CASE WHEN (r.j ->> 'superseded_seq')::bigint > $1
+                                     THEN jsonb_build_object('superseded_seq', NULL) ELSE jsonb_build_object() END
+                        )::text AS line
+FROM {table} AS t CROSS JOIN LATERAL (SELECT to_jsonb(t) - $2::text[] AS j) AS r
+WHERE t.recorded_seq <= $1 ORDER BY {order}
 
 -- name: snapshot_entry_lines
--- The ledger up to seq $1 as the snapshot's lines: each entry in its exchange form, written by the database.
+-- The ledger up to seq $1 as lines of a snapshot: each entry in its exchange form, written by the database.
 SELECT json_build_object('kind', 'entry', 'seq', seq,
                          'recorded_at', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                          'actor', actor, 'operation', operation, 'payload', payload, 'prev_hash', prev_hash,
@@ -38,11 +41,11 @@ FROM ledger WHERE seq <= $1 ORDER BY seq
 INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, $1::jsonb)
 
 -- name: snapshot_text_lines
--- The texts the entries up to seq $1 reference (every sha256 member anywhere in their payloads), as the
--- snapshot's lines (JSON text written by the database).
+-- The texts the entries up to seq $1 reference (every sha256 member anywhere in their payloads), as lines
+-- of a snapshot (JSON text written by the database).
 -- The addresses are sorted before the texts are read, so that the texts themselves are never sorted.
 SELECT json_build_object('kind', 'text', 'sha256', t.sha256, 'text', t.body)::text AS line
-FROM (SELECT DISTINCT v #>> '{}' AS sha256
+FROM (SELECT DISTINCT jsonb_build_array(v) ->> 0 AS sha256
       FROM ledger l CROSS JOIN LATERAL jsonb_path_query(l.payload, 'lax $.**.sha256') AS v
       WHERE l.seq <= $1 AND jsonb_typeof(v) = 'string' ORDER BY 1) AS r
 JOIN texts t ON t.sha256 = r.sha256
