@@ -29,6 +29,7 @@ class FactTable:
     name: str
     columns: tuple[str, ...]
     generated: tuple[str, ...]
+    supersedable: bool
 
     @property
     def ident(self) -> str:
@@ -55,7 +56,8 @@ def _ident(name: str) -> str:
 
 async def fact_tables(conn: asyncpg.Connection) -> list[FactTable]:
     rows = await conn.fetch(q("fact_tables"))
-    return [FactTable(r["table_name"], tuple(r["columns"]), tuple(r["generated"] or ())) for r in rows]
+    return [FactTable(r["table_name"], tuple(r["columns"]), tuple(r["generated"] or ()), bool(r["supersedable"]))
+            for r in rows]
 
 
 async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str
@@ -83,8 +85,8 @@ def _sections(tables: list[FactTable], seq: int) -> Iterator[tuple[str, str, tup
     yield "entries", q("snapshot_entry_lines"), (seq,)
     yield "texts", q("snapshot_text_lines"), (seq,)
     for t in tables:
-        sql = q("snapshot_row_lines").format(table=t.ident, order=t.order)
-        yield t.name, sql, (seq, list(t.generated), t.name)
+        lines = "snapshot_row_lines_supersedable" if t.supersedable else "snapshot_row_lines"
+        yield t.name, q(lines).format(table=t.ident, order=t.order), (seq, list(t.generated), t.name)
 
 
 class _Loader:

@@ -1,13 +1,14 @@
 -- name: fact_tables
 -- The tables that hold facts by transaction time (those with a recorded_seq column), each with its
--- columns in order, and the generated ones (row ids) apart.
+-- columns in order, the generated ones (row ids) apart, and whether facts in it can be superseded.
 SELECT c.table_name::text AS table_name,
        array_agg(c.column_name::text ORDER BY c.ordinal_position)
            FILTER (WHERE coalesce(c.column_default, '') NOT LIKE 'nextval(%' AND c.is_identity = 'NO'
                    AND c.is_generated = 'NEVER') AS columns,
        array_agg(c.column_name::text ORDER BY c.ordinal_position)
            FILTER (WHERE c.column_default LIKE 'nextval(%' OR c.is_identity = 'YES'
-                   OR c.is_generated <> 'NEVER') AS generated
+                   OR c.is_generated <> 'NEVER') AS generated,
+       bool_or(c.column_name = 'superseded_seq') AS supersedable
 FROM information_schema.columns c
 WHERE c.table_schema = current_schema()
   AND c.table_name IN (SELECT table_name FROM information_schema.columns
@@ -19,14 +20,18 @@ ORDER BY c.table_name
 
 -- name: snapshot_row_lines
 -- The rows of table {table} (named $3) recorded up to seq $1, without the generated columns $2, in the order
--- they were recorded ({order}), as lines of a snapshot (JSON text written by the database); a row superseded
--- after seq $1 is current as of $1 (its superseded_seq null), in a table that has one.
+-- they were recorded ({order}), as lines of a snapshot (JSON text written by the database).
+SELECT json_build_object('kind', 'row', 'table', $3::text, 'row', to_jsonb(t) - $2::text[])::text AS line
+FROM {table} AS t WHERE t.recorded_seq <= $1 ORDER BY {order}
+
+-- name: snapshot_row_lines_supersedable
+-- snapshot_row_lines for a table with superseded_seq: a row superseded after seq $1 is current as of $1 (its
+-- superseded_seq null).
 SELECT json_build_object('kind', 'row', 'table', $3::text, 'row',
-                         r.j || CASE WHEN (r.j ->> 'superseded_seq')::bigint > $1
-                                     THEN jsonb_build_object('superseded_seq', NULL) ELSE jsonb_build_object() END
-                        )::text AS line
-FROM {table} AS t CROSS JOIN LATERAL (SELECT to_jsonb(t) - $2::text[] AS j) AS r
-WHERE t.recorded_seq <= $1 ORDER BY {order}
+                         to_jsonb(t) - $2::text[] || CASE WHEN t.superseded_seq > $1
+                                                          THEN jsonb_build_object('superseded_seq', NULL)
+                                                          ELSE jsonb_build_object() END)::text AS line
+FROM {table} AS t WHERE t.recorded_seq <= $1 ORDER BY {order}
 
 -- name: snapshot_entry_lines
 -- The ledger up to seq $1 as lines of a snapshot: each entry in its exchange form, written by the database.
