@@ -71,22 +71,24 @@ async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str
         tables = await fact_tables(conn)
         yield snapshot_header(seq=seq, hash=digest, api_version=api_version,
                               tables={t.name: list(t.columns) for t in tables})
-        counts = {"entries": 0, "texts": 0, **{t.name: 0 for t in tables}}
-        for name, sql, args in _sections(tables, seq):
+        counts = {"entries": 0, "texts": 0}
+        rows = {t.name: 0 for t in tables}
+        for (name, of_table), sql, args in _sections(tables, seq):
+            tally = rows if of_table else counts
             async for row in conn.cursor(sql, *args, prefetch=PREFETCH):
-                counts[name] += 1
+                tally[name] += 1
                 yield orjson.Fragment(row["line"])
-        yield snapshot_end(seq=seq, hash=digest, entries=counts.pop("entries"), texts=counts.pop("texts"),
-                           rows=counts)
+        yield snapshot_end(seq=seq, hash=digest, entries=counts["entries"], texts=counts["texts"], rows=rows)
 
 
-def _sections(tables: list[FactTable], seq: int) -> Iterator[tuple[str, str, tuple[Any, ...]]]:
-    """What a snapshot carries, in order: (what it counts as, the query of its lines, the query's arguments)."""
-    yield "entries", q("snapshot_entry_lines"), (seq,)
-    yield "texts", q("snapshot_text_lines"), (seq,)
+def _sections(tables: list[FactTable], seq: int) -> Iterator[tuple[tuple[str, bool], str, tuple[Any, ...]]]:
+    """What a snapshot carries, in order: ((what it counts as, whether a table's rows), the query of its
+    lines, the query's arguments)."""
+    yield ("entries", False), q("snapshot_entry_lines"), (seq,)
+    yield ("texts", False), q("snapshot_text_lines"), (seq,)
     for t in tables:
         lines = "snapshot_row_lines_supersedable" if t.supersedable else "snapshot_row_lines"
-        yield t.name, q(lines).format(table=t.ident, order=t.order), (seq, list(t.generated), t.name)
+        yield (t.name, True), q(lines).format(table=t.ident, order=t.order), (seq, list(t.generated), t.name)
 
 
 class _Loader:
