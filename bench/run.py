@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -22,9 +24,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench import corpus, dbceiling, legalize, plans, servers, tools
 from bench import workloads as wl
+from service.domain.exchange import Lines
 from service.store.keys import create_key
 
 INDIGO_RPS = 48.0
+# A text a ledger entry references, as the feed's JSON carries it: a `sha256` member (at any depth) holding
+# a content address. JSON escapes every quote inside a string, so this never matches inside one.
+FETCHERS = 4  # a mirror's requests in flight at once while following the feed
+_TEXT_REFERENCE = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
 SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "legalize" / \
     "legalize-pe-sample.bundle"
 
@@ -217,35 +224,14 @@ class Runner:
     def mirror(self, base: str) -> dict[str, Any]:
         """A mirror catching up, two ways: the feed from seq 0 (pages as recorded, the texts they reference
         fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream."""
-        entries, texts, non_2xx = 0, 0, 0
-        started = time.perf_counter()
-        with httpx.Client(base_url=base, timeout=120) as client:
-            after, limit = 0, 1000
-            while time.perf_counter() - started < 3 * self.o.seconds:
-                page = client.get("/v1/changes", params={"after": str(after), "limit": str(limit)})
-                if page.status_code != 200:
-                    non_2xx += 1
-                    break
-                items = page.json()["items"]
-                if not items:
-                    break
-                hashes = sorted({h for item in items for h in _hashes(item["payload"])})
-                for k in range(0, len(hashes), 1000):
-                    got = client.post("/v1/texts/batch", json={"sha256": hashes[k:k + 1000]})
-                    non_2xx += got.status_code != 200
-                    texts += len(got.json().get("texts", {})) if got.status_code == 200 else 0
-                entries += len(items)
-                after = items[-1]["seq"]
+        with httpx.Client(base_url=base, timeout=120, limits=httpx.Limits(max_connections=FETCHERS)) as client:
+            started = time.perf_counter()
+            entries, texts, non_2xx = _follow_feed(client, deadline=started + 3 * self.o.seconds)
             feed_s = time.perf_counter() - started
             started = time.perf_counter()
-            lines: dict[str, int] = {}
-            with client.stream("GET", "/v1/snapshot") as stream:
-                non_2xx += stream.status_code != 200
-                for line in stream.iter_lines():
-                    if line:
-                        kind = orjson.loads(line).get("kind", "?")
-                        lines[kind] = lines.get(kind, 0) + 1
+            lines, snap_errors = _read_snapshot(client)
             snap_s = time.perf_counter() - started
+        non_2xx += snap_errors
         feed_rate = entries / feed_s if feed_s else 0.0
         snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
         result = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
@@ -337,13 +323,52 @@ class Runner:
         self.result["growth"] = out
 
 
-def _hashes(node: Any) -> list[str]:
-    """The content addresses a ledger payload references (`sha256` members, at any depth)."""
-    if isinstance(node, dict):
-        return [h for k, v in node.items() for h in ([v] if k == "sha256" and isinstance(v, str) else _hashes(v))]
-    if isinstance(node, list):
-        return [h for v in node for h in _hashes(v)]
-    return []
+def _follow_feed(client: httpx.Client, *, deadline: float, limit: int = 1000) -> tuple[int, int, int]:
+    """Pages of `limit` entries from seq 0, each page's texts fetched by hash in batches of 1,000 side by side
+    while the next page is already being fetched; (entries, texts, non-2xx answers)."""
+    entries = texts = non_2xx = 0
+    with ThreadPoolExecutor(FETCHERS) as fetch:
+        page = fetch.submit(client.get, "/v1/changes", params={"after": "0", "limit": str(limit)})
+        while time.perf_counter() < deadline:
+            answer = page.result()
+            if answer.status_code != 200:
+                return entries, texts, non_2xx + 1
+            items = orjson.loads(answer.content)["items"]
+            if not items:
+                break
+            page = fetch.submit(client.get, "/v1/changes", params={"after": str(items[-1]["seq"]), "limit": str(limit)})
+            hashes = sorted({h.decode() for h in _TEXT_REFERENCE.findall(answer.content)})
+            batches = [fetch.submit(_texts_by_hash, client, hashes[k:k + 1000]) for k in range(0, len(hashes), 1000)]
+            for got in batches:
+                found = got.result()
+                texts, non_2xx = texts + max(found, 0), non_2xx + (found < 0)
+            entries += len(items)
+    return entries, texts, non_2xx
+
+
+def _texts_by_hash(client: httpx.Client, hashes: list[str]) -> int:
+    """How many of `hashes` `POST /v1/texts/batch` returned (-1 when it did not answer 200)."""
+    got = client.post("/v1/texts/batch", content=orjson.dumps({"sha256": hashes}),
+                      headers={"Content-Type": "application/json"})
+    return len(orjson.loads(got.content)["texts"]) if got.status_code == 200 else -1
+
+
+def _read_snapshot(client: httpx.Client) -> tuple[dict[str, int], int]:
+    """The whole `GET /v1/snapshot` stream, every line decoded; (lines by kind, non-2xx answers)."""
+    lines: dict[str, int] = {}
+    with client.stream("GET", "/v1/snapshot") as stream:
+        for line in _lines(stream.iter_bytes()):
+            kind = orjson.loads(line).get("kind", "?")
+            lines[kind] = lines.get(kind, 0) + 1
+    return lines, int(stream.status_code != 200)
+
+
+def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The non-empty lines of a byte stream (NDJSON), without decoding it to text first."""
+    lines = Lines()
+    for chunk in chunks:
+        yield from lines.feed(chunk)
+    yield from lines.end()
 
 
 Step = Callable[[], None]

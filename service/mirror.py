@@ -10,6 +10,7 @@ from its own head, and nothing is applied twice or skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ import httpx
 import orjson
 import structlog
 
-from service.domain.exchange import entry_from_json
+from service.domain.exchange import Lines, entry_from_json
 from service.store.replica import local_head, replicate
 from service.store.snapshot import load_snapshot
 
@@ -63,7 +64,7 @@ class Source:
                 error = f"{type(exc).__name__}: {exc}"
             else:
                 if r.status_code == 200:
-                    return dict(r.json())
+                    return dict(orjson.loads(r.content))
                 if r.status_code < 500:
                     raise MirrorError(f"the source answered {r.status_code} to {url}: {r.text[:300]}")
                 error = f"HTTP {r.status_code}"
@@ -75,9 +76,12 @@ class Source:
         async with self.client.stream("GET", "/v1/snapshot") as r:
             if r.status_code != 200:
                 raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
-            async for line in r.aiter_lines():
-                if line:
+            lines = Lines()
+            async for chunk in r.aiter_bytes():
+                for line in lines.feed(chunk):
                     yield orjson.loads(line)
+            for line in lines.end():
+                yield orjson.loads(line)
 
 
 async def load_from_snapshot(pool: asyncpg.Pool, source: Source, progress: Progress | None = None) -> int:
@@ -112,17 +116,29 @@ async def mirror(
         seq, digest = await local_head(pool)
     applied, source_seq = 0, seq
     url = f"/v1/changes?after={seq}&limit={batch}&include=texts" + (f"&wait={wait_s}" if follow else "")
-    while True:
-        page = await source.get_json(url)
-        n = await apply_page(pool, page)
-        applied += n
-        seq, digest = await local_head(pool)
-        source_seq = max(int(page.get("as_of_seq", seq)), seq)
-        if progress is not None:
-            progress(seq, source_seq)
-        url = str(page["next"])
-        if not url.endswith(f"after={seq}"):
-            raise MirrorError(f"the source's next page ({url}) does not continue from the local head {seq}")
-        if (stop is not None and stop(seq)) or (n == 0 and not follow):
-            break
+    fetching = asyncio.create_task(source.get_json(url))
+    try:
+        while True:
+            page = await fetching
+            url = str(page["next"])
+            fetching = asyncio.create_task(source.get_json(url))  # the next page comes while this one is applied
+            n = await apply_page(pool, page)
+            applied += n
+            seq, digest = await local_head(pool)
+            source_seq = max(int(page.get("as_of_seq", seq)), seq)
+            if progress is not None:
+                progress(seq, source_seq)
+            if not url.endswith(f"after={seq}"):
+                raise MirrorError(f"the source's next page ({url}) does not continue from the local head {seq}")
+            if (stop is not None and stop(seq)) or (n == 0 and not follow):
+                break
+    finally:
+        await _abandon(fetching)
     return MirrorReport(from_snapshot, applied, seq, digest, source_seq)
+
+
+async def _abandon(fetching: asyncio.Task[dict[str, Any]]) -> None:
+    """A page fetched ahead and not needed (the mirror stops, or failed): cancelled, its outcome dropped."""
+    fetching.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await fetching

@@ -19,9 +19,7 @@ from service.api.params import ACT_ID, AsOf, Fields, invalid, query_int, query_s
 from service.api.reads import ONE_YEAR_S, read_headers, read_response
 from service.api.render import json_response
 from service.domain.asof import MAX_SEQ
-from service.domain.exchange import entry_json
-from service.domain.feed import texts_of
-from service.domain.ledger import LedgerEntry
+from service.domain.feed import FeedItem
 from service.errors import Problem
 from service.store import feed as feed_store
 from service.store.snapshot import snapshot_lines
@@ -73,22 +71,23 @@ def _filters(request: Request) -> list[tuple[str, str]]:
 
 
 async def _page(request: Request, *, after: int, as_of: AsOf, limit: int, wait: float,
-                operations: list[str] | None, act: str | None) -> tuple[list[LedgerEntry], int]:
+                operations: list[str] | None, act: str | None, texts: bool) -> tuple[list[FeedItem], int]:
     """Entries after `after`, waiting up to `wait` seconds for one; and the seq they were read up to."""
     pool, watcher = request.app.state.pool, request.app.state.watcher
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     upto = as_of.seq
     while True:
-        items = await feed_store.changes(pool, after=after, upto=upto, operations=operations, act=act, limit=limit)
+        items = await feed_store.change_items(pool, after=after, upto=upto, operations=operations, act=act,
+                                              limit=limit, texts=texts)
         remaining = deadline - loop.time()
         if items or remaining <= 0 or as_of.pinned:
             return items, upto
         heard = await watcher.wait_beyond(max(upto, after), remaining)
         upto = await feed_store.head_seq(pool)
         if not heard:  # timed out (or shutting down): one last look, in case a notification was lost
-            items = await feed_store.changes(pool, after=after, upto=upto, operations=operations, act=act,
-                                             limit=limit)
+            items = await feed_store.change_items(pool, after=after, upto=upto, operations=operations, act=act,
+                                                  limit=limit, texts=texts)
             return items, upto
 
 
@@ -99,25 +98,25 @@ async def changes(request: Request) -> Response:
     operations, act, include = _operations(request), _act(request), _include_texts(request)
     as_of = await read_as_of(request)
     items, upto = await _page(request, after=after, as_of=as_of, limit=limit, wait=wait, operations=operations,
-                              act=act)
+                              act=act, texts=include)
     if not as_of.pinned:
         as_of = AsOf(upto)
     texts: dict[str, str] = {}
     if include:
-        texts = await feed_store.texts(request.app.state.pool,
-                                       hashes=sorted({h for e in items for h in texts_of(e.payload)}))
+        texts = await feed_store.texts(request.app.state.pool, hashes=sorted({h for i in items for h in i.texts}))
     next_after = items[-1].seq if len(items) == limit else max(after, upto)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
     next_url = "/v1/changes?" + urlencode([*params, ("after", str(next_after))])
-    body = {"items": [_item(e, texts if include else None) for e in items], "next": next_url}
+    body = {"items": [_item(i, texts if include else None) for i in items], "next": next_url}
     return read_response(as_of, body, headers={"Link": f'<{next_url}>; rel="next"'})
 
 
-def _item(e: LedgerEntry, texts: dict[str, str] | None) -> dict[str, object]:
-    item: dict[str, object] = entry_json(e)
-    if texts is not None:
-        item["texts"] = {h: texts[h] for h in texts_of(e.payload) if h in texts}
-    return item
+def _item(item: FeedItem, texts: dict[str, str] | None) -> orjson.Fragment:
+    """The entry's JSON as the database wrote it, never parsed here; with its texts as a last member."""
+    if texts is None:
+        return orjson.Fragment(item.json)
+    own = orjson.dumps({h: texts[h] for h in item.texts if h in texts}).decode()
+    return orjson.Fragment(f'{item.json[:-1]}, "texts" : {own}}}')
 
 
 async def changes_atom(request: Request) -> Response:
@@ -175,15 +174,18 @@ async def snapshot(request: Request) -> Response:
     return StreamingResponse(_ndjson(lines, slots), media_type="application/x-ndjson", headers=headers)
 
 
-async def _ndjson(lines: AsyncIterator[dict[str, object]], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:
+async def _ndjson(lines: AsyncIterator[dict[str, object] | orjson.Fragment], slots: asyncio.Semaphore
+                 ) -> AsyncIterator[bytes]:
     try:
         buffer = bytearray()
+        header = True
         async for line in lines:
             buffer += orjson.dumps(line)
             buffer += b"\n"
-            if len(buffer) >= 256 * 1024 or line.get("kind") == "snapshot":  # the header line at once
+            if len(buffer) >= 256 * 1024 or header:  # the header line at once
                 yield bytes(buffer)
                 buffer.clear()
+                header = False
         if buffer:
             yield bytes(buffer)
     finally:

@@ -49,3 +49,25 @@ def snapshot_header(*, seq: int, hash: str, api_version: str, tables: dict[str, 
 
 def snapshot_end(*, seq: int, hash: str, entries: int, texts: int, rows: dict[str, int]) -> dict[str, Any]:
     return {"kind": "end", "seq": seq, "hash": hash, "counts": {"entries": entries, "texts": texts, "rows": rows}}
+
+
+class Lines:
+    """Splits a byte stream of NDJSON into its non-empty lines as the chunks arrive, copying each byte once."""
+
+    def __init__(self) -> None:
+        self._partial = bytearray()
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        head, newline, tail = chunk.rpartition(b"\n")
+        if not newline:
+            self._partial += chunk
+            return []
+        self._partial += head
+        lines = [line for line in self._partial.split(b"\n") if line]
+        self._partial = bytearray(tail)
+        return [bytes(line) for line in lines]
+
+    def end(self) -> list[bytes]:
+        """The last line, when the stream did not end with a newline."""
+        rest, self._partial = bytes(self._partial), bytearray()
+        return [rest] if rest else []

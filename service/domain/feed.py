@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ACT_KEYS = ("act_id", "source_act", "target_act")
 _ACT_LISTS = ("source_acts", "acts")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """An entry of the change feed as stored: its exchange form as JSON text (what `entry_json` gives, read
+    from the database without parsing the payload), and the texts it references (when asked for)."""
+
+    seq: int
+    json: str
+    texts: tuple[str, ...] = ()
 
 
 def _walk(value: Any) -> Iterator[tuple[str, Any]]:

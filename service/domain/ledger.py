@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import rfc8785
 
 GENESIS_HASH = "0" * 64
@@ -47,7 +48,34 @@ def hashed_fields(
 
 
 def canonical_json(value: Any) -> bytes:
+    """RFC 8785. For the values ledger payloads hold (strings, whole numbers within ±(2^53 − 1), booleans,
+    null, lists, objects whose keys have no character beyond U+FFFF) orjson with sorted keys writes the same
+    bytes, much faster: the same escapes, UTF-8 otherwise, and key order by code point, which is the UTF-16
+    order RFC 8785 asks for when no key needs a surrogate pair. Anything else (a number with a fraction or
+    an exponent, such a key, a value orjson refuses) goes to the reference implementation."""
+    if _plain(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
     return rfc8785.dumps(value)
+
+
+_SAFE_INT = 2**53 - 1
+_LAST_BMP = "\uffff"
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if kind is list:
+        return all(_plain(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and (k.isascii() or max(k) <= _LAST_BMP) and _plain(v) for k, v in value.items())
+    return False
 
 
 def entry_hash(fields: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from typing import TypeAlias
 
 import asyncpg
 
+from service.domain.feed import FeedItem
 from service.domain.ledger import LedgerEntry
 from service.store.errors import translate
 from service.store.ledger import entry_from_row
@@ -50,6 +51,18 @@ async def changes(
         else:
             rows = await conn.fetch(q("changes_of_act"), after, upto, operations, limit, act)
     return [entry_from_row(r) for r in rows]
+
+
+async def change_items(
+    conn: Conn, *, after: int, upto: int, operations: list[str] | None, act: str | None, limit: int, texts: bool,
+) -> list[FeedItem]:
+    """`changes` in exchange form, serialised by the database; with `texts`, the addresses each references."""
+    async with translate():
+        if act is None:
+            rows = await conn.fetch(q("changes_json"), after, upto, operations, limit, texts)
+        else:
+            rows = await conn.fetch(q("changes_of_act_json"), after, upto, operations, limit, texts, act)
+    return [FeedItem(r["seq"], r["item"], tuple(r["texts"] or ())) for r in rows]
 
 
 async def latest(

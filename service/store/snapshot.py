@@ -7,20 +7,21 @@ migration adds travels too. Generated row ids stay behind: they are local to eac
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+import orjson
 
 from service.domain.audit import text_digest
 from service.domain.errors import Conflict, Invalid
-from service.domain.exchange import SNAPSHOT_FORMAT, entry_from_json, entry_json, snapshot_end, snapshot_header
+from service.domain.exchange import SNAPSHOT_FORMAT, entry_from_json, snapshot_end, snapshot_header
 from service.domain.ledger import GENESIS_HASH, verify_chain
-from service.store.ledger import entry_from_row
 from service.store.queries import q
 
 BATCH = 500
+PREFETCH = 2000
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ async def fact_tables(conn: asyncpg.Connection) -> list[FactTable]:
             for r in rows]
 
 
-async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str) -> AsyncIterator[dict[str, Any]]:
-    """The lines of a snapshot as of `seq` (a committed seq: at most the head)."""
+async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str
+                         ) -> AsyncIterator[dict[str, Any] | orjson.Fragment]:
+    """The lines of a snapshot as of `seq` (a committed seq: at most the head): the header and the end as
+    objects, every entry, text and row between as JSON the database wrote (never parsed here)."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         await conn.execute(q("snapshot_session"))
         head = await conn.fetchrow(q("ledger_head_hash"), seq)
@@ -68,24 +71,24 @@ async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str) -> A
         tables = await fact_tables(conn)
         yield snapshot_header(seq=seq, hash=digest, api_version=api_version,
                               tables={t.name: list(t.columns) for t in tables})
-        entries = texts = 0
-        async for row in conn.cursor(q("ledger_entries_between"), 1, seq, prefetch=BATCH):
-            entries += 1
-            yield {"kind": "entry", **entry_json(entry_from_row(row))}
-        async for row in conn.cursor(q("snapshot_texts"), seq, prefetch=BATCH):
-            texts += 1
-            yield {"kind": "text", "sha256": row["sha256"], "text": row["body"]}
-        counts: dict[str, int] = {}
-        for t in tables:
-            counts[t.name] = 0
-            sql = q("snapshot_rows").format(table=t.ident, order=t.order)
-            async for row in conn.cursor(sql, seq, list(t.generated), prefetch=BATCH):
-                values = row["row"]
-                if t.supersedable and (values.get("superseded_seq") or 0) > seq:
-                    values["superseded_seq"] = None  # superseded later than the snapshot: current as of seq
-                counts[t.name] += 1
-                yield {"kind": "row", "table": t.name, "row": values}
-        yield snapshot_end(seq=seq, hash=digest, entries=entries, texts=texts, rows=counts)
+        counts = {"entries": 0, "texts": 0}
+        rows = {t.name: 0 for t in tables}
+        for (name, of_table), sql, args in _sections(tables, seq):
+            tally = rows if of_table else counts
+            async for row in conn.cursor(sql, *args, prefetch=PREFETCH):
+                tally[name] += 1
+                yield orjson.Fragment(row["line"])
+        yield snapshot_end(seq=seq, hash=digest, entries=counts["entries"], texts=counts["texts"], rows=rows)
+
+
+def _sections(tables: list[FactTable], seq: int) -> Iterator[tuple[tuple[str, bool], str, tuple[Any, ...]]]:
+    """What a snapshot carries, in order: ((what it counts as, whether a table's rows), the query of its
+    lines, the query's arguments)."""
+    yield ("entries", False), q("snapshot_entry_lines"), (seq,)
+    yield ("texts", False), q("snapshot_text_lines"), (seq,)
+    for t in tables:
+        lines = "snapshot_row_lines_supersedable" if t.supersedable else "snapshot_row_lines"
+        yield (t.name, True), q(lines).format(table=t.ident, order=t.order), (seq, list(t.generated), t.name)
 
 
 class _Loader:

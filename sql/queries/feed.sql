@@ -21,12 +21,47 @@ WHERE seq > $1 AND seq <= $2 AND ($3::text[] IS NULL OR operation = ANY($3::text
 ORDER BY seq
 LIMIT $4
 
+-- name: changes_json
+-- The same page with each entry already in its exchange form (JSON text, recorded_at as the hash covers it),
+-- and, when $5, the content addresses it references (`sha256` members holding one, at any depth), sorted.
+SELECT seq,
+       json_build_object('seq', seq,
+                         'recorded_at', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                         'actor', actor, 'operation', operation, 'payload', payload, 'prev_hash', prev_hash,
+                         'hash', hash)::text AS item,
+       CASE WHEN $5 THEN ARRAY(SELECT DISTINCT h FROM jsonb_path_query(payload, 'lax $.**.sha256') AS v,
+                                             LATERAL (SELECT jsonb_build_array(v) ->> 0 AS h) AS s
+                               WHERE jsonb_typeof(v) = 'string' AND length(h) = 64 AND h ~ '^[0-9a-f]+$'
+                               ORDER BY h) END AS texts
+FROM ledger
+WHERE seq > $1 AND seq <= $2 AND ($3::text[] IS NULL OR operation = ANY($3::text[]))
+ORDER BY seq
+LIMIT $4
+
 -- name: changes_of_act
 -- A page of the feed for act $5: its entries after seq $1 up to seq $2, in order, of the operations $3.
 SELECT l.seq, l.recorded_at, l.actor, l.operation, l.payload, l.prev_hash, l.hash
 FROM ledger_acts a
 JOIN ledger l ON l.seq = a.recorded_seq
 WHERE a.act_id = $5 AND a.recorded_seq > $1 AND a.recorded_seq <= $2
+  AND ($3::text[] IS NULL OR l.operation = ANY($3::text[]))
+ORDER BY a.recorded_seq
+LIMIT $4
+
+-- name: changes_of_act_json
+-- changes_json for act $6: its entries after seq $1 up to seq $2, in order, of the operations $3.
+SELECT l.seq,
+       json_build_object('seq', l.seq,
+                         'recorded_at', to_char(l.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                         'actor', l.actor, 'operation', l.operation, 'payload', l.payload, 'prev_hash', l.prev_hash,
+                         'hash', l.hash)::text AS item,
+       CASE WHEN $5 THEN ARRAY(SELECT DISTINCT h FROM jsonb_path_query(l.payload, 'lax $.**.sha256') AS v,
+                                             LATERAL (SELECT jsonb_build_array(v) ->> 0 AS h) AS s
+                               WHERE jsonb_typeof(v) = 'string' AND length(h) = 64 AND h ~ '^[0-9a-f]+$'
+                               ORDER BY h) END AS texts
+FROM ledger_acts a
+JOIN ledger l ON l.seq = a.recorded_seq
+WHERE a.act_id = $6 AND a.recorded_seq > $1 AND a.recorded_seq <= $2
   AND ($3::text[] IS NULL OR l.operation = ANY($3::text[]))
 ORDER BY a.recorded_seq
 LIMIT $4

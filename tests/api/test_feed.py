@@ -151,6 +151,20 @@ async def test_snapshot_shape(api: Api) -> None:
     assert "immutable" in pinned.headers["Cache-Control"]
 
 
+async def test_a_snapshot_shows_a_fact_superseded_later_as_current(api: Api) -> None:
+    a, _ = await record_some(api)
+    await ok(api, "/v1/corrections", {"target": {"kind": "act", "act_id": a}, "reason": "misread number",
+                                      "replacement": {**ACT, "number": "9"}})
+
+    async def acts_rows(**params: str) -> list[tuple[str, int | None]]:
+        lines = [orjson.loads(x) for x in (await api.get("/v1/snapshot", params=params)).content.splitlines()]
+        return sorted((x["row"]["number"], x["row"]["superseded_seq"]) for x in lines
+                      if x["kind"] == "row" and x["table"] == "acts")
+
+    assert await acts_rows() == [("1", 5), ("2", None), ("9", None)]
+    assert await acts_rows(as_of="4") == [("1", None), ("2", None)]
+
+
 async def test_snapshots_are_streamed_a_few_at_a_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     await record_some(api)
     assert (await api.client.head("/v1/snapshot")).headers["X-Lextime-Seq"] == "4"

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -199,6 +200,26 @@ def test_canonical_json_does_not_depend_on_key_order(value: Any, data: st.DataOb
     assert canonical_json(other) == canonical_json(value)
     # The same value back (numbers as doubles: RFC 8785 writes them as ECMAScript does).
     assert json.loads(canonical_json(value), parse_int=float) == json.loads(json.dumps(value), parse_int=float)
+
+
+# Any JSON value, and a few that are not (beyond ±2^53, keys beyond U+FFFF, tuples, lone surrogates).
+ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=6)
+WIDE = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                    | ANY_TEXT, lambda inner: st.lists(inner, max_size=3) | st.tuples(inner)
+                    | st.dictionaries(ANY_TEXT, inner, max_size=4), max_leaves=10)
+
+
+@given(WIDE)
+def test_canonical_json_is_rfc8785_byte_for_byte(value: Any) -> None:
+    try:
+        expected: bytes | type[Exception] = rfc8785.dumps(value)
+    except Exception as refused:  # noqa: BLE001 - whatever the reference refuses must be refused the same way
+        expected = type(refused)
+    try:
+        got: bytes | type[Exception] = canonical_json(value)
+    except Exception as refused:  # noqa: BLE001
+        got = type(refused)
+    assert got == expected
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -4,6 +4,7 @@ checkpoint signatures, and conditional requests."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from service.caching import etag_of, none_match
 from service.domain.audit import ChainWalk, text_digest
 from service.domain.checkpoints import Signer, checkpoint_from_json, checkpoint_payload, signature_holds
 from service.domain.errors import Invalid
-from service.domain.exchange import entry_from_json, entry_json
+from service.domain.exchange import Lines, entry_from_json, entry_json
 from service.domain.feed import acts_of, summary, texts_of
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
 
@@ -70,6 +71,18 @@ def test_the_exchange_form_round_trips_and_keeps_the_hash(payloads: list[dict[st
     for e in chain(payloads):
         again = entry_from_json(entry_json(e))
         assert again == e and entry_hash(again.hashed_fields()) == e.hash
+
+
+@given(st.lists(st.binary(min_size=1, max_size=20).map(lambda b: b.replace(b"\n", b"x")), max_size=12),
+       st.lists(st.integers(min_value=0, max_value=300), max_size=8), st.booleans())
+def test_ndjson_lines_come_out_whole_wherever_the_chunks_are_cut(lines: list[bytes], cuts: list[int],
+                                                                 final_newline: bool) -> None:
+    stream = b"\n".join(lines) + (b"\n" if final_newline else b"")
+    bounds = [0, *sorted(c % (len(stream) + 1) for c in cuts), len(stream)]
+    splitter, got = Lines(), []
+    for start, stop in itertools.pairwise(bounds):
+        got += splitter.feed(stream[start:stop])
+    assert got + splitter.end() == lines
 
 
 @pytest.mark.parametrize("broken", [{"seq": 0}, {"seq": True}, {"recorded_at": "2025-01-01T00:00:00Z"},

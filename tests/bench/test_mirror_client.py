@@ -1,0 +1,24 @@
+"""The bench's mirror client (bench/run.py) against a served database: every entry of the feed and every
+text it references come once, whatever the page size, while requests overlap; the snapshot is read whole."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from bench.run import _follow_feed, _read_snapshot
+from tests.api.test_feed import record_some
+from tests.conftest import Api
+
+
+@pytest.mark.parametrize("limit", [1, 3, 1000])
+async def test_the_feed_is_followed_whole_with_requests_in_flight(api: Api, limit: int) -> None:
+    await record_some(api)  # 4 entries; the edition references 3 texts
+    with httpx.Client(base_url=api.base_url, timeout=30) as client:
+        followed = await asyncio.to_thread(_follow_feed, client, deadline=time.perf_counter() + 60, limit=limit)
+        lines, errors = await asyncio.to_thread(_read_snapshot, client)
+    assert followed == (4, 3, 0)
+    assert errors == 0 and lines["snapshot"] == lines["end"] == 1 and lines["entry"] == 4 and lines["text"] == 3
