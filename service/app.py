@@ -23,6 +23,7 @@ from service.api import (
 from service.api import metrics as metrics_route
 from service.api.access import guarded
 from service.api.contract import query_parameters
+from service.api.lean import LeanText
 from service.caching import ConditionalGet
 from service.checkpointer import sign_periodically
 from service.config import Settings
@@ -191,6 +192,8 @@ def create_app(settings: Settings) -> Starlette:
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
+    if settings.lean_reads and not settings.private_reads and not settings.cors_origins:
+        app.add_middleware(LeanText, state=app.state)  # outermost: cached text reads skip the stack above
     return app
 
 

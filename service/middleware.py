@@ -29,9 +29,7 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        # 128 random bits in hex, as uuid4().hex gives, without building a UUID object on every request.
-        request_id = given if _REQUEST_ID.match(given) else os.urandom(16).hex()
+        request_id = request_id_of(scope)
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -40,7 +38,7 @@ class RequestLog:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status, response_started = message["status"], True
-                message["headers"] = [*message.get("headers", []), *_headers(request_id)]
+                message["headers"] = [*message.get("headers", []), *id_headers(request_id)]
             await send(message)
 
         try:
@@ -56,7 +54,14 @@ class RequestLog:
                      status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
-def _headers(request_id: str) -> list[tuple[bytes, bytes]]:
+def request_id_of(scope: Scope) -> str:
+    """The client's `X-Request-Id` when it is a sane one, else a new one."""
+    given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+    # 128 random bits in hex, as uuid4().hex gives, without building a UUID object on every request.
+    return given if _REQUEST_ID.match(given) else os.urandom(16).hex()
+
+
+def id_headers(request_id: str) -> list[tuple[bytes, bytes]]:
     return [(b"x-request-id", request_id.encode()), (b"x-lextime-api-version", API_VERSION.encode())]
 
 
@@ -81,6 +86,10 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    return [*SECURITY_HEADERS, *([_HSTS] if scope.get("scheme") == "https" else [])]
+
+
 class SecurityHeaders:
     """The security headers on every response (HSTS too when the request came over HTTPS)."""
 
@@ -91,7 +100,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [*SECURITY_HEADERS, *([_HSTS] if scope.get("scheme") == "https" else [])]
+        extra = security_headers(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

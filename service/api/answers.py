@@ -13,7 +13,7 @@ from service.api.render import edition_json, joined_text, status_json, unit_json
 from service.api.unit_answers import pending_of_act
 from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
 from service.domain.facts import status_facts
-from service.domain.model import Act, Edition, Relation
+from service.domain.model import Act, Edition, Relation, Unit
 from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
 from service.errors import Problem
 from service.store import acts as acts_store
@@ -89,18 +89,20 @@ def choose_language(state: ActState, lang: str | None) -> str:
     return lang
 
 
-async def text_answer(
-    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
-) -> dict[str, Any]:
-    """The text in force on `day` (or of the given edition), with the status and how we know."""
+def text_at(state: ActState, day: date, lang: str, edition: Edition | None = None,
+            ) -> tuple[Status, Edition | None, date | None]:
+    """The status on `day`, the edition whose text answers (in force, or the one given), and the day from
+    which that edition's units in `lang` are read (None: no text in `lang` to read)."""
     status = state.status(day)
     if edition is None and in_force_on(status):
         edition = edition_in_force(state.editions, day)
-    units = []
-    if edition is not None and lang in edition.languages:
-        at = max(day, edition.valid_from)
-        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
-                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
+    at = max(day, edition.valid_from) if edition is not None and lang in edition.languages else None
+    return status, edition, at
+
+
+def text_body(state: ActState, *, day: date, lang: str, status: Status, edition: Edition | None,
+              units: list[Unit]) -> dict[str, Any]:
+    """The text answer's document, from what `text_at` chose and the units read for it."""
     previous, following = nearest_editions(state.editions, day)
     return {
         "act": state.act.id,
@@ -114,3 +116,15 @@ async def text_answer(
         "nearest_editions": {"on_or_before": previous.isoformat() if previous else None,
                              "after": following.isoformat() if following else None},
     }
+
+
+async def text_answer(
+    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
+) -> dict[str, Any]:
+    """The text in force on `day` (or of the given edition), with the status and how we know."""
+    status, edition, at = text_at(state, day, lang, edition)
+    units = []
+    if at is not None:
+        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
+    return text_body(state, day=day, lang=lang, status=status, edition=edition, units=units)

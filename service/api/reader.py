@@ -67,21 +67,36 @@ class Reader:
     async def expression(self, act_id: str, lang: str, day: date) -> list[Unit]:
         """The units of `lang` in force at the end of `day`; the same for every day between two changes."""
         entry = await self._entry(act_id)
-        days = entry.change_days.get(lang, ())
-        i = bisect.bisect_right(days, day)
-        if i == 0:
+        key = _expression_key(entry, act_id, lang, day)
+        if key is None:
             return []  # no text in this language starts on or before the day
-        since = days[i - 1]
-        key = (act_id, lang, since)
         if self.cache is not None:
             found = self.cache.expression_at(key, self.seq)
             if found is not None:
                 return found  # type: ignore[no-any-return]
-        units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=since, as_of=self.seq)
+        units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=key[2], as_of=self.seq)
         if self.cache is not None:
             weight = 300 + sum(sys.getsizeof(u.text) * 3 // 2 + 1200 for u in units)
             self.cache.keep_expression(key, units, weight, read_at=self.seq)
         return units
+
+    def held(self, act_id: str) -> CachedAct | None:
+        """The act's cached entry when the cache holds it exact at this seq; no database read."""
+        return self.cache.state_at(act_id, self.seq) if self.cache is not None else None
+
+    def held_expression(self, entry: CachedAct, lang: str, day: date) -> list[Unit] | None:
+        """What `expression` answers, when the cache holds it exact at this seq (None: not held)."""
+        key = _expression_key(entry, entry.state.act.id, lang, day)
+        if key is None:
+            return []
+        return self.cache.expression_at(key, self.seq) if self.cache is not None else None
+
+
+def _expression_key(entry: CachedAct, act_id: str, lang: str, day: date) -> tuple[str, str, date] | None:
+    """The cache key of the units of `lang` in force on `day`: the day their text last changed."""
+    days = entry.change_days.get(lang, ())
+    i = bisect.bisect_right(days, day)
+    return (act_id, lang, days[i - 1]) if i else None
 
 
 def reader(request: Request, seq: int) -> Reader:

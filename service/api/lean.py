@@ -1,0 +1,200 @@
+"""The lean path of the hottest read: `GET /v1/acts/{act_id}/text` (and HEAD) answered from the worker's
+read cache without the middleware stack, the router and the deadline's task.
+
+It sits outermost and does for such a request what the full stack does, in the same order and with the
+same bytes: the expensive-read rate limit of the client address, the pin to the ledger head, the answer
+from the cached act and units (service/api/answers.py), `X-Lextime-Seq`, `Cache-Control`, the strong ETag
+and 304 of service/caching.py, the request id and security headers of service/middleware.py, the
+request metrics and the `request_finished` log line. Anything else falls through to the full stack
+unchanged: other routes and methods, `as_of`, unknown, repeated or invalid parameters, a language the
+act lacks, anything the cache does not hold at the pinned seq. It is not installed when reads are
+private or CORS is configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.datastructures import State
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.api.access import timed_out
+from service.api.answers import choose_language, text_at, text_body
+from service.api.params import language
+from service.api.reader import Reader
+from service.api.reads import cache_control
+from service.caching import etag_of, none_match
+from service.domain.dates import parse_date, today_in
+from service.domain.errors import DomainError
+from service.errors import Problem, from_domain, problem_response
+from service.middleware import id_headers, log, request_id_of, security_headers
+
+ROUTE = "/v1/acts/{act_id}/text"
+_PATH = re.compile(r"/v1/acts/([0-7][0-9A-HJKMNP-TV-Z]{25})/text")
+_PARAMETERS = frozenset({"date", "lang", "format"})
+_MEDIA_TYPES = {"json": b"application/json", "text": b"text/plain; charset=utf-8"}
+_CACHE_CONTROL = cache_control(pinned=False).encode()
+
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+@dataclass(frozen=True)
+class Asked:
+    act_id: str
+    day: date | None
+    lang: str | None
+    fmt: str
+
+
+def asked_of(scope: Scope) -> Asked | None:
+    """What a plain text read asks (GET or HEAD, known parameters each given once and valid); None for
+    any other request, which the full stack answers."""
+    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope.get("root_path"):
+        return None
+    match = _PATH.fullmatch(scope["path"])
+    if match is None:
+        return None
+    pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    given = dict(pairs)
+    fmt = given.get("format", "json")
+    if len(given) != len(pairs) or not given.keys() <= _PARAMETERS or fmt not in _MEDIA_TYPES:
+        return None
+    try:
+        day = parse_date(given["date"]) if "date" in given else None
+        lang = language(given["lang"]) if "lang" in given else None
+    except (Problem, DomainError):
+        return None
+    return Asked(match[1], day, lang, fmt)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in scope["headers"] if k == name), None)
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+def rendered(asked: Asked, answer: dict[str, Any], seq: int, if_none_match: str | None) -> Answer:
+    """Status, headers and body as the text route and service/caching.py give them."""
+    if asked.fmt == "text":
+        body = (answer["text"] or "").encode()
+        headers = [(b"x-lextime-status", answer["status"]["code"].encode("latin-1"))]
+    else:
+        body = orjson.dumps({**answer, "as_of_seq": seq}, option=orjson.OPT_NON_STR_KEYS)
+        headers = []
+    headers += [(b"x-lextime-seq", str(seq).encode()), (b"cache-control", _CACHE_CONTROL)]
+    etag = etag_of(body)
+    if none_match(if_none_match, etag):
+        return 304, [*headers, (b"etag", etag.encode())], b""
+    return 200, [*headers, (b"content-length", str(len(body)).encode()),
+                 (b"content-type", _MEDIA_TYPES[asked.fmt]), (b"etag", etag.encode())], body
+
+
+def _as_problem(exc: Exception, timeout_s: float) -> Problem:
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, DomainError):
+        return from_domain(exc)
+    return timed_out(timeout_s)
+
+
+def _problem(problem: Problem, path: str) -> Answer:
+    response = problem_response(problem, instance=path)
+    return response.status_code, list(response.raw_headers), bytes(response.body)
+
+
+class LeanText:
+    """Pure ASGI: the lean path for cached text reads, the full stack (`app`) for everything else."""
+
+    def __init__(self, app: ASGIApp, *, state: State) -> None:
+        self.app = app
+        self.state = state
+        self._series: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = asked_of(scope)
+        if asked is None:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        metrics = self.state.metrics
+        metrics.in_flight.inc()
+        try:
+            answer = await self._answer(scope, asked)
+        finally:
+            metrics.in_flight.dec()
+        if answer is None:
+            await self.app(scope, receive, send)
+            return
+        await self._send(scope, send, answer, started)
+
+    async def _answer(self, scope: Scope, asked: Asked) -> Answer | None:
+        state = self.state
+        cache = state.read_cache
+        if cache is None:
+            return None
+        try:
+            async with asyncio.timeout(state.settings.request_timeout_s):
+                seq = await cache.pin(state.pool)
+        except (TimeoutError, Problem, DomainError) as exc:  # answered as the full stack answers them
+            return _problem(_as_problem(exc, state.settings.request_timeout_s), scope["path"]) \
+                if self._spent(scope) else None
+        answer = self._held(asked, Reader(state.pool, seq, cache))
+        if answer is None or not self._spent(scope):
+            return None
+        return rendered(asked, answer, seq, _header(scope, b"if-none-match"))
+
+    def _spent(self, scope: Scope) -> bool:
+        """One token of the address's expensive-read bucket; False when it is empty (the full stack then
+        answers 429, from the same empty bucket)."""
+        return self.state.limiter.take("expensive", f"address:{_client(scope)}") is None
+
+    @staticmethod
+    def _held(asked: Asked, reads: Reader) -> dict[str, Any] | None:
+        """The answer when everything it is made of is cached at the reader's seq, else None."""
+        entry = reads.held(asked.act_id)
+        if entry is None:
+            return None
+        state = entry.state
+        try:
+            lang = choose_language(state, asked.lang)
+        except Problem:
+            return None
+        day = asked.day or today_in(state.act.jurisdiction)
+        status, edition, at = text_at(state, day, lang)
+        units = [] if at is None else reads.held_expression(entry, lang, at)
+        if units is None:
+            return None
+        return text_body(state, day=day, lang=lang, status=status, edition=edition, units=units)
+
+    async def _send(self, scope: Scope, send: Send, answer: Answer, started: float) -> None:
+        status, headers, body = answer
+        request_id = request_id_of(scope)
+        try:
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [*headers, *id_headers(request_id), *security_headers(scope)]})
+            await send({"type": "http.response.body", "body": body})
+        finally:
+            method = scope["method"]
+            requests, latency = self._metrics(method, status)
+            requests.inc()
+            latency.observe(time.perf_counter() - started)
+            log.info("request_finished", request_id=request_id, method=method, route=ROUTE, status=status,
+                     duration_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _metrics(self, method: str, status: int) -> tuple[Any, Any]:
+        found = self._series.get((method, status))
+        if found is None:
+            metrics = self.state.metrics
+            found = self._series[(method, status)] = (metrics.requests.labels(ROUTE, method, str(status)),
+                                                      metrics.latency.labels(ROUTE, method))
+        return found
