@@ -32,6 +32,7 @@ from service.api.reader import Reader
 from service.api.reads import cache_control
 from service.caching import etag_of, none_match
 from service.domain.dates import parse_date, today_in
+from service.domain.editions import nearest_editions
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import id_headers, log, request_id_of, security_headers
@@ -83,20 +84,54 @@ def _client(scope: Scope) -> str:
     return client[0] if client else "unknown"
 
 
-def rendered(asked: Asked, answer: dict[str, Any], seq: int, if_none_match: str | None) -> Answer:
-    """Status, headers and body as the text route and service/caching.py give them."""
-    if asked.fmt == "text":
+@dataclass(frozen=True)
+class Rendered:
+    """What every day with the same status, edition, text and nearest editions shares of a text answer:
+    in JSON the bytes between the date and `as_of_seq`; as plain text the whole body and its ETag."""
+
+    fmt: str
+    status_code: bytes
+    middle: bytes
+    etag: str | None
+
+    @property
+    def weight(self) -> int:
+        return len(self.middle) + 600  # the bytes, the key's objects and the entry's own
+
+
+def _json_ends(act_id: str, day: date, seq: int) -> tuple[bytes, bytes]:
+    """The bytes of a JSON text answer before its middle (act and date) and after it (`as_of_seq`)."""
+    return b'{"act":' + orjson.dumps(act_id) + b',"date":' + orjson.dumps(day.isoformat()), b',"as_of_seq":%d}' % seq
+
+
+def rendered(fmt: str, answer: dict[str, Any], seq: int) -> tuple[Rendered, bytes]:
+    """The answer's body as the text route renders it, and what of it other days share."""
+    code = answer["status"]["code"].encode("latin-1")
+    if fmt == "text":
         body = (answer["text"] or "").encode()
-        headers = [(b"x-lextime-status", answer["status"]["code"].encode("latin-1"))]
-    else:
-        body = orjson.dumps({**answer, "as_of_seq": seq}, option=orjson.OPT_NON_STR_KEYS)
-        headers = []
+        return Rendered(fmt, code, body, etag_of(body)), body
+    body = orjson.dumps({**answer, "as_of_seq": seq}, option=orjson.OPT_NON_STR_KEYS)
+    head, tail = _json_ends(answer["act"], date.fromisoformat(answer["date"]), seq)
+    assert body.startswith(head) and body.endswith(tail), "act and date lead a text answer, as_of_seq ends it"
+    return Rendered(fmt, code, body[len(head):len(body) - len(tail)], None), body
+
+
+def body_of(kept: Rendered, act_id: str, day: date, seq: int) -> bytes:
+    if kept.fmt == "text":
+        return kept.middle
+    head, tail = _json_ends(act_id, day, seq)
+    return b"".join((head, kept.middle, tail))
+
+
+def respond(kept: Rendered, body: bytes, seq: int, if_none_match: str | None) -> Answer:
+    """Status, headers and body as the text route and service/caching.py give them."""
+    headers = [(b"x-lextime-status", kept.status_code)] if kept.fmt == "text" else []
+    etag = kept.etag or etag_of(body)
     headers += [(b"x-lextime-seq", str(seq).encode()), (b"cache-control", _CACHE_CONTROL)]
-    etag = etag_of(body)
     if none_match(if_none_match, etag):
         return 304, [*headers, (b"etag", etag.encode())], b""
     return 200, [*headers, (b"content-length", str(len(body)).encode()),
-                 (b"content-type", _MEDIA_TYPES[asked.fmt]), (b"etag", etag.encode())], body
+                 (b"content-type", _MEDIA_TYPES[kept.fmt]), (b"etag", etag.encode())], body
 
 
 def _as_problem(exc: Exception, timeout_s: float) -> Problem:
@@ -110,6 +145,35 @@ def _as_problem(exc: Exception, timeout_s: float) -> Problem:
 def _problem(problem: Problem, path: str) -> Answer:
     response = problem_response(problem, instance=path)
     return response.status_code, list(response.raw_headers), bytes(response.body)
+
+
+def _held(asked: Asked, reads: Reader) -> tuple[Rendered, bytes] | None:
+    """The answer's rendering and body when all it is made of is cached at the reader's seq, else None. A
+    rendering is kept per act, language, format, text and status, and in JSON edition and nearest editions
+    too: the answer is a function of these and of the date and seq (JSON) or of these alone (plain text)."""
+    entry = reads.held(asked.act_id)
+    if entry is None or reads.cache is None:
+        return None
+    state = entry.state
+    try:
+        lang = choose_language(state, asked.lang)
+    except Problem:
+        return None
+    day = asked.day or today_in(state.act.jurisdiction)
+    status, edition, at = text_at(state, day, lang)
+    since = None if at is None else reads.text_since(entry, lang, at)
+    key = ((asked.act_id, lang, asked.fmt, since, status.code) if asked.fmt == "text" else
+           (asked.act_id, lang, asked.fmt, since, status, edition, *nearest_editions(state.editions, day)))
+    kept = reads.cache.answer_at(key, reads.seq)
+    if kept is not None:
+        return kept, body_of(kept, asked.act_id, day, reads.seq)
+    units = [] if at is None else reads.held_expression(entry, lang, at)
+    if units is None:
+        return None
+    kept, body = rendered(asked.fmt, text_body(state, day=day, lang=lang, status=status, edition=edition,
+                                               units=units), reads.seq)
+    reads.cache.keep_answer(key, kept, kept.weight, read_at=reads.seq)
+    return kept, body
 
 
 class LeanText:
@@ -148,33 +212,16 @@ class LeanText:
         except (TimeoutError, Problem, DomainError) as exc:  # answered as the full stack answers them
             return _problem(_as_problem(exc, state.settings.request_timeout_s), scope["path"]) \
                 if self._spent(scope) else None
-        answer = self._held(asked, Reader(state.pool, seq, cache))
-        if answer is None or not self._spent(scope):
+        found = _held(asked, Reader(state.pool, seq, cache))
+        if found is None or not self._spent(scope):
             return None
-        return rendered(asked, answer, seq, _header(scope, b"if-none-match"))
+        kept, body = found
+        return respond(kept, body, seq, _header(scope, b"if-none-match"))
 
     def _spent(self, scope: Scope) -> bool:
         """One token of the address's expensive-read bucket; False when it is empty (the full stack then
         answers 429, from the same empty bucket)."""
         return self.state.limiter.take("expensive", f"address:{_client(scope)}") is None
-
-    @staticmethod
-    def _held(asked: Asked, reads: Reader) -> dict[str, Any] | None:
-        """The answer when everything it is made of is cached at the reader's seq, else None."""
-        entry = reads.held(asked.act_id)
-        if entry is None:
-            return None
-        state = entry.state
-        try:
-            lang = choose_language(state, asked.lang)
-        except Problem:
-            return None
-        day = asked.day or today_in(state.act.jurisdiction)
-        status, edition, at = text_at(state, day, lang)
-        units = [] if at is None else reads.held_expression(entry, lang, at)
-        if units is None:
-            return None
-        return text_body(state, day=day, lang=lang, status=status, edition=edition, units=units)
 
     async def _send(self, scope: Scope, send: Send, answer: Answer, started: float) -> None:
         status, headers, body = answer

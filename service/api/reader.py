@@ -84,6 +84,13 @@ class Reader:
         """The act's cached entry when the cache holds it exact at this seq; no database read."""
         return self.cache.state_at(act_id, self.seq) if self.cache is not None else None
 
+    @staticmethod
+    def text_since(entry: CachedAct, lang: str, day: date) -> date | None:
+        """The day the text of `lang` in force on `day` last changed (None: no text in `lang` yet): every
+        day that shares it shares `expression`'s units."""
+        key = _expression_key(entry, entry.state.act.id, lang, day)
+        return key[2] if key is not None else None
+
     def held_expression(self, entry: CachedAct, lang: str, day: date) -> list[Unit] | None:
         """What `expression` answers, when the cache holds it exact at this seq (None: not held)."""
         key = _expression_key(entry, entry.state.act.id, lang, day)
