@@ -32,7 +32,6 @@ from service.api.reader import Reader
 from service.api.reads import cache_control
 from service.caching import etag_of, none_match
 from service.domain.dates import parse_date, today_in
-from service.domain.editions import nearest_editions
 from service.domain.errors import DomainError
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import id_headers, log, request_id_of, security_headers
@@ -62,7 +61,7 @@ def asked_of(scope: Scope) -> Asked | None:
     match = _PATH.fullmatch(scope["path"])
     if match is None:
         return None
-    pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    pairs = query_pairs(scope["query_string"].decode("latin-1"))
     given = dict(pairs)
     fmt = given.get("format", "json")
     if len(given) != len(pairs) or not given.keys() <= _PARAMETERS or fmt not in _MEDIA_TYPES:
@@ -73,6 +72,14 @@ def asked_of(scope: Scope) -> Asked | None:
     except (Problem, DomainError):
         return None
     return Asked(match[1], day, lang, fmt)
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """The query's parameters as Starlette reads them (`parse_qsl`, blank values kept), split by hand when
+    nothing in it is escaped."""
+    if "%" in query or "+" in query:
+        return parse_qsl(query, keep_blank_values=True)
+    return [(name, value) for name, _, value in (part.partition("=") for part in query.split("&") if part)]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -163,7 +170,7 @@ def _held(asked: Asked, reads: Reader) -> tuple[Rendered, bytes] | None:
     status, edition, at = text_at(state, day, lang)
     since = None if at is None else reads.text_since(entry, lang, at)
     key = ((asked.act_id, lang, asked.fmt, since, status.code) if asked.fmt == "text" else
-           (asked.act_id, lang, asked.fmt, since, status, edition, *nearest_editions(state.editions, day)))
+           (asked.act_id, lang, asked.fmt, since, status, edition, *state.nearest_editions(day)))
     kept = reads.cache.answer_at(key, reads.seq)
     if kept is not None:
         return kept, body_of(kept, asked.act_id, day, reads.seq)

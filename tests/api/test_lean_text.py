@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import asyncpg
 import httpx
@@ -14,7 +15,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.api.lean import LeanText
+from service.api.lean import LeanText, query_pairs
 from service.store.keys import insert_key
 from tests.conftest import served, start_server
 
@@ -157,3 +158,10 @@ def _lean_layer(app: object) -> LeanText:
     while not isinstance(layer, LeanText):
         layer = layer.app  # type: ignore[union-attr]
     return layer
+
+
+@given(st.lists(st.tuples(st.sampled_from(["date", "lang", "format", "", "a b", "x=y"]),
+                          st.text(alphabet="0123456789-=ab &%+;", max_size=12)), max_size=4))
+def test_query_strings_are_read_as_starlette_reads_them(pairs: list[tuple[str, str]]) -> None:
+    query = "&".join(f"{k}={v}" if v else k for k, v in pairs)
+    assert query_pairs(query) == parse_qsl(query, keep_blank_values=True)
