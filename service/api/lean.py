@@ -1,14 +1,17 @@
-"""The lean path of the hottest read: `GET /v1/acts/{act_id}/text` (and HEAD) answered from the worker's
-read cache without the middleware stack, the router and the deadline's task.
+"""The lean path of the hottest read: `GET /v1/acts/{act_id}/text` (and HEAD) without the middleware
+stack, the router and, when the answer is cached, the deadline's task.
 
 It sits outermost and does for such a request what the full stack does, in the same order and with the
 same bytes: the expensive-read rate limit of the client address, the pin to the ledger head, the answer
-from the cached act and units (service/api/answers.py), `X-Lextime-Seq`, `Cache-Control`, the strong ETag
-and 304 of service/caching.py, the request id and security headers of service/middleware.py, the
-request metrics and the `request_finished` log line. Anything else falls through to the full stack
-unchanged: other routes and methods, `as_of`, unknown, repeated or invalid parameters, a language the
-act lacks, anything the cache does not hold at the pinned seq. It is not installed when reads are
-private or CORS is configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
+from the cached act and units (service/api/answers.py; what the cache lacks is read at the pinned seq,
+under the request's deadline, as the route reads it), `X-Lextime-Seq`, `Cache-Control`, the strong ETag
+and 304 of service/caching.py, the request id and security headers of service/middleware.py, problems
+as the exception handlers render them, the request metrics and the `request_finished` log line. The
+rendered answers are kept in the read cache: every day with the same status, edition, text and nearest
+editions shares one (`chosen`). Other requests fall through to the full stack unchanged: other routes
+and methods, `as_of`, unknown, repeated or invalid parameters, and any request when the address's
+bucket is empty (the full stack answers the 429). It is not installed when reads are private or CORS
+is configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
 """
 
 from __future__ import annotations
@@ -27,14 +30,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api.access import timed_out
 from service.api.answers import choose_language, text_at, text_body
+from service.api.deadline import within
 from service.api.params import language
-from service.api.reader import Reader
+from service.api.reader import CachedAct, Reader
 from service.api.reads import cache_control
 from service.caching import etag_of, none_match
 from service.domain.dates import parse_date, today_in
 from service.domain.errors import DomainError
+from service.domain.model import Edition, Unit
+from service.domain.status import Status
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import id_headers, log, request_id_of, security_headers
+from service.store.cache import ReadCache
 
 ROUTE = "/v1/acts/{act_id}/text"
 _PATH = re.compile(r"/v1/acts/([0-7][0-9A-HJKMNP-TV-Z]{25})/text")
@@ -154,32 +161,60 @@ def _problem(problem: Problem, path: str) -> Answer:
     return response.status_code, list(response.raw_headers), bytes(response.body)
 
 
-def _held(asked: Asked, reads: Reader) -> tuple[Rendered, bytes] | None:
-    """The answer's rendering and body when all it is made of is cached at the reader's seq, else None. A
+@dataclass(frozen=True)
+class Chosen:
+    """What a text answer is made of, chosen from the act's state for the asked day."""
+
+    lang: str
+    day: date
+    status: Status
+    edition: Edition | None
+    at: date | None  # the day the units are read at (None: no text in the language)
+    key: tuple[Any, ...]  # of its rendering in the cache
+
+
+def chosen(asked: Asked, entry: CachedAct) -> Chosen:
+    """The language (a 404 problem when the act lacks it), day, status, edition and text of the answer. A
     rendering is kept per act, language, format, text and status, and in JSON edition and nearest editions
     too: the answer is a function of these and of the date and seq (JSON) or of these alone (plain text)."""
-    entry = reads.held(asked.act_id)
-    if entry is None or reads.cache is None:
-        return None
     state = entry.state
-    try:
-        lang = choose_language(state, asked.lang)
-    except Problem:
-        return None
+    lang = choose_language(state, asked.lang)
     day = asked.day or today_in(state.act.jurisdiction)
     status, edition, at = text_at(state, day, lang)
-    since = None if at is None else reads.text_since(entry, lang, at)
+    since = None if at is None else Reader.text_since(entry, lang, at)
     key = ((asked.act_id, lang, asked.fmt, since, status.code) if asked.fmt == "text" else
            (asked.act_id, lang, asked.fmt, since, status, edition, *state.nearest_editions(day)))
-    kept = reads.cache.answer_at(key, reads.seq)
-    if kept is not None:
-        return kept, body_of(kept, asked.act_id, day, reads.seq)
-    units = [] if at is None else reads.held_expression(entry, lang, at)
-    if units is None:
+    return Chosen(lang, day, status, edition, at, key)
+
+
+Found = tuple[Rendered, bytes]
+
+
+def from_cache(asked: Asked, reads: Reader, cache: ReadCache) -> Found | None:
+    """The answer when all it is made of is cached at the reader's seq, without a wait; else None."""
+    entry = reads.held(asked.act_id)
+    if entry is None:
         return None
-    kept, body = rendered(asked.fmt, text_body(state, day=day, lang=lang, status=status, edition=edition,
-                                               units=units), reads.seq)
-    reads.cache.keep_answer(key, kept, kept.weight, read_at=reads.seq)
+    c = chosen(asked, entry)
+    kept = cache.answer_at(c.key, reads.seq)
+    if kept is not None:
+        return kept, body_of(kept, asked.act_id, c.day, reads.seq)
+    units = [] if c.at is None else reads.held_expression(entry, c.lang, c.at)
+    return None if units is None else _kept(asked, c, entry, units, reads, cache)
+
+
+async def from_database(asked: Asked, reads: Reader, cache: ReadCache) -> Found:
+    """The answer, reading at the reader's seq what the cache lacks (and keeping it)."""
+    entry = await reads.entry(asked.act_id)
+    c = chosen(asked, entry)
+    units = [] if c.at is None else await reads.expression(asked.act_id, c.lang, c.at)
+    return _kept(asked, c, entry, units, reads, cache)
+
+
+def _kept(asked: Asked, c: Chosen, entry: CachedAct, units: list[Unit], reads: Reader, cache: ReadCache) -> Found:
+    kept, body = rendered(asked.fmt, text_body(entry.state, day=c.day, lang=c.lang, status=c.status,
+                                               edition=c.edition, units=units), reads.seq)
+    cache.keep_answer(c.key, kept, kept.weight, read_at=reads.seq)
     return kept, body
 
 
@@ -209,26 +244,26 @@ class LeanText:
         await self._send(scope, send, answer, started)
 
     async def _answer(self, scope: Scope, asked: Asked) -> Answer | None:
+        """The answer, or None for the full stack: no cache, or the address's bucket is empty (the full
+        stack then answers 429, from the same empty bucket). Failures are answered as the full stack
+        answers them (the route's guard, deadline and exception handlers)."""
         state = self.state
-        cache = state.read_cache
-        if cache is None:
+        cache: ReadCache | None = state.read_cache
+        if cache is None or state.limiter.take("expensive", f"address:{_client(scope)}") is not None:
             return None
+        timeout_s = state.settings.request_timeout_s
+        deadline = time.monotonic() + timeout_s
         try:
-            async with asyncio.timeout(state.settings.request_timeout_s):
+            async with asyncio.timeout(timeout_s):  # the pin is shared and shielded: leaving it costs nothing
                 seq = await cache.pin(state.pool)
-        except (TimeoutError, Problem, DomainError) as exc:  # answered as the full stack answers them
-            return _problem(_as_problem(exc, state.settings.request_timeout_s), scope["path"]) \
-                if self._spent(scope) else None
-        found = _held(asked, Reader(state.pool, seq, cache))
-        if found is None or not self._spent(scope):
-            return None
+            reads = Reader(state.pool, seq, cache)
+            found = from_cache(asked, reads, cache)
+            if found is None:  # reads run as the guard runs them: a task, left behind at the deadline
+                found = await within(max(0.0, deadline - time.monotonic()), from_database(asked, reads, cache))
+        except (TimeoutError, Problem, DomainError) as exc:
+            return _problem(_as_problem(exc, timeout_s), scope["path"])
         kept, body = found
         return respond(kept, body, seq, _header(scope, b"if-none-match"))
-
-    def _spent(self, scope: Scope) -> bool:
-        """One token of the address's expensive-read bucket; False when it is empty (the full stack then
-        answers 429, from the same empty bucket)."""
-        return self.state.limiter.take("expensive", f"address:{_client(scope)}") is None
 
     async def _send(self, scope: Scope, send: Send, answer: Answer, started: float) -> None:
         status, headers, body = answer

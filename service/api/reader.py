@@ -39,7 +39,7 @@ class Reader:
     seq: int
     cache: ReadCache | None
 
-    async def _entry(self, act_id: str) -> CachedAct:
+    async def entry(self, act_id: str) -> CachedAct:
         if self.cache is not None:
             found = self.cache.state_at(act_id, self.seq)
             if found is not None:
@@ -59,14 +59,14 @@ class Reader:
         return entry
 
     async def act(self, act_id: str) -> Act:
-        return (await self._entry(act_id)).state.act
+        return (await self.entry(act_id)).state.act
 
     async def state(self, act: Act) -> ActState:
-        return (await self._entry(act.id)).state
+        return (await self.entry(act.id)).state
 
     async def expression(self, act_id: str, lang: str, day: date) -> list[Unit]:
         """The units of `lang` in force at the end of `day`; the same for every day between two changes."""
-        entry = await self._entry(act_id)
+        entry = await self.entry(act_id)
         key = _expression_key(entry, act_id, lang, day)
         if key is None:
             return []  # no text in this language starts on or before the day

@@ -123,7 +123,7 @@ async def test_a_cached_answer_follows_a_write_at_once(pair: Pair) -> None:
     assert after.headers["etag"] != before.headers["etag"]
 
 
-async def test_cached_text_reads_skip_the_full_stack_and_others_do_not(database: str) -> None:
+async def test_text_reads_skip_the_full_stack_and_others_do_not(database: str) -> None:
     owner = await asyncpg.connect(database)
     try:
         key = await insert_key(owner, name="lean-writer")
@@ -144,10 +144,11 @@ async def test_cached_text_reads_skip_the_full_stack_and_others_do_not(database:
             lean.app = counted
             path = f"/v1/acts/{acts[0]}/text"
             for query in ("date=2020-01-01&lang=kk", "date=2020-01-01&lang=kk", "date=2020-01-02&lang=kaz&format=text",
-                          "date=2016-01-01&as_of=3", "date=2020-01-01&lang=en", "dat=2020-01-01"):
+                          "date=2016-01-01&as_of=3", "date=2020-01-01&lang=en", "dat=2020-01-01",
+                          "date=2020-13-01", "lang=ru&lang=kk", f"date=2020-01-01&{'x' * 3}=1"):
                 assert (await client.get(f"{path}?{query}")).status_code in (200, 400, 404)
-            assert passed == [f"{path}?date=2020-01-01&lang=kk", f"{path}?date=2016-01-01&as_of=3",
-                              f"{path}?date=2020-01-01&lang=en", f"{path}?dat=2020-01-01"]
+            assert passed == [f"{path}?date=2016-01-01&as_of=3", f"{path}?dat=2020-01-01", f"{path}?date=2020-13-01",
+                              f"{path}?lang=ru&lang=kk", f"{path}?date=2020-01-01&xxx=1"]
     finally:
         server.should_exit = True
         await task
@@ -165,3 +166,24 @@ def _lean_layer(app: object) -> LeanText:
 def test_query_strings_are_read_as_starlette_reads_them(pairs: list[tuple[str, str]]) -> None:
     query = "&".join(f"{k}={v}" if v else k for k, v in pairs)
     assert query_pairs(query) == parse_qsl(query, keep_blank_values=True)
+
+
+async def test_the_rate_limit_counts_each_text_read_once(database: str) -> None:
+    owner = await asyncpg.connect(database)
+    try:
+        key = await insert_key(owner, name="lean-writer")
+    finally:
+        await owner.close()
+    limited = {"LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "1", "LEXTIME_RATE_BURST": "4"}
+    async with served(database) as writer:
+        acts = await _corpus(writer, {"Authorization": f"Bearer {key}"})
+    paths = [f"/v1/acts/{acts[0]}/text?date=2020-01-01", f"/v1/acts/{acts[0]}/text?date=2020-01-01&lang=en",
+             f"/v1/acts/{MISSING_ACT}/text", f"/v1/acts/{acts[1]}/text?as_of=2", f"/v1/acts/{acts[0]}/text",
+             f"/v1/acts/{acts[0]}/text"]
+    statuses = []
+    for env in ({}, {"LEXTIME_LEAN_READS": "0"}):
+        async with served(database, **limited, **env) as client:
+            answers = [await client.get(p, headers={"X-Request-Id": "limits"}) for p in paths]
+        statuses.append([r.status_code for r in answers])
+        assert answers[-1].json()["type"] == "urn:lextime:problem:rate-limited"
+    assert statuses[0] == statuses[1] == [200, 404, 404, 404, 429, 429]
