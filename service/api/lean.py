@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
+import asyncpg
 import orjson
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -42,6 +43,7 @@ from service.domain.status import Status
 from service.errors import Problem, from_domain, problem_response
 from service.middleware import id_headers, log, request_id_of, security_headers
 from service.store.cache import ReadCache
+from service.store.errors import translate
 
 ROUTE = "/v1/acts/{act_id}/text"
 _PATH = re.compile(r"/v1/acts/([0-7][0-9A-HJKMNP-TV-Z]{25})/text")
@@ -203,11 +205,14 @@ def from_cache(asked: Asked, reads: Reader, cache: ReadCache) -> Found | None:
     return None if units is None else _kept(asked, c, entry, units, reads, cache)
 
 
-async def from_database(asked: Asked, reads: Reader, cache: ReadCache) -> Found:
-    """The answer, reading at the reader's seq what the cache lacks (and keeping it)."""
-    entry = await reads.entry(asked.act_id)
-    c = chosen(asked, entry)
-    units = [] if c.at is None else await reads.expression(asked.act_id, c.lang, c.at)
+async def from_database(asked: Asked, pool: asyncpg.Pool, seq: int, cache: ReadCache) -> Found:
+    """The answer, reading what the cache lacks at `seq` (and keeping it) on one connection of the pool:
+    one reset when it goes back for the whole miss, not one per query."""
+    async with translate(), pool.acquire() as conn:
+        reads = Reader(conn, seq, cache)
+        entry = await reads.entry(asked.act_id)
+        c = chosen(asked, entry)
+        units = [] if c.at is None else await reads.expression(asked.act_id, c.lang, c.at)
     return _kept(asked, c, entry, units, reads, cache)
 
 
@@ -259,7 +264,7 @@ class LeanText:
             reads = Reader(state.pool, seq, cache)
             found = from_cache(asked, reads, cache)
             if found is None:  # reads run as the guard runs them: a task, left behind at the deadline
-                found = await within(max(0.0, deadline - time.monotonic()), from_database(asked, reads, cache))
+                found = await within(max(0.0, deadline - time.monotonic()), from_database(asked, state.pool, seq, cache))
         except (TimeoutError, Problem, DomainError) as exc:
             return _problem(_as_problem(exc, timeout_s), scope["path"])
         kept, body = found

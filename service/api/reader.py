@@ -35,7 +35,7 @@ class CachedAct:
 
 @dataclass
 class Reader:
-    pool: asyncpg.Pool
+    pool: asyncpg.Pool | asyncpg.Connection  # or one connection of it, for all the reads of a miss
     seq: int
     cache: ReadCache | None
 
