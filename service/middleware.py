@@ -29,7 +29,9 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = request_id_of(scope)
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        # 128 random bits in hex, as uuid4().hex gives, without building a UUID object on every request.
+        request_id = given if _REQUEST_ID.match(given) else os.urandom(16).hex()
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -38,7 +40,7 @@ class RequestLog:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status, response_started = message["status"], True
-                message["headers"] = [*message.get("headers", []), *id_headers(request_id)]
+                message["headers"] = [*message.get("headers", []), *_headers(request_id)]
             await send(message)
 
         try:
@@ -54,14 +56,7 @@ class RequestLog:
                      status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
-def request_id_of(scope: Scope) -> str:
-    """The client's `X-Request-Id` when it is a sane one, else a new one."""
-    given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-    # 128 random bits in hex, as uuid4().hex gives, without building a UUID object on every request.
-    return given if _REQUEST_ID.match(given) else os.urandom(16).hex()
-
-
-def id_headers(request_id: str) -> list[tuple[bytes, bytes]]:
+def _headers(request_id: str) -> list[tuple[bytes, bytes]]:
     return [(b"x-request-id", request_id.encode()), (b"x-lextime-api-version", API_VERSION.encode())]
 
 
@@ -86,10 +81,6 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 _HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
-def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
-    return [*SECURITY_HEADERS, *([_HSTS] if scope.get("scheme") == "https" else [])]
-
-
 class SecurityHeaders:
     """The security headers on every response (HSTS too when the request came over HTTPS)."""
 
@@ -100,7 +91,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = security_headers(scope)
+        extra = [*SECURITY_HEADERS, *([_HSTS] if scope.get("scheme") == "https" else [])]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,17 +1,18 @@
-"""The lean path of the hottest read: `GET /v1/acts/{act_id}/text` (and HEAD) without the middleware
-stack, the router and, when the answer is cached, the deadline's task.
+"""The lean path of the hottest read: `GET /v1/acts/{act_id}/text` (and HEAD) without the router, the
+guard, metrics' and caching's middleware and, when the answer is cached, the deadline's task.
 
-It sits outermost and does for such a request what the full stack does, in the same order and with the
-same bytes: the expensive-read rate limit of the client address, the pin to the ledger head, the answer
-from the cached act and units (service/api/answers.py; what the cache lacks is read at the pinned seq,
-under the request's deadline, as the route reads it), `X-Lextime-Seq`, `Cache-Control`, the strong ETag
-and 304 of service/caching.py, the request id and security headers of service/middleware.py, problems
-as the exception handlers render them, the request metrics and the `request_finished` log line. The
+It sits inside the request log and the security headers (service/middleware.py, which add the request
+id, the headers and the last-resort problem to its answers as to any other) and does for such a request
+what the rest of the stack does, in the same order and with the same bytes: the expensive-read rate
+limit of the client address, the pin to the ledger head, the answer from the cached act and units
+(service/api/answers.py; what the cache lacks is read at the pinned seq, under the request's deadline,
+as the route reads it), `X-Lextime-Seq`, `Cache-Control`, the strong ETag and 304 of
+service/caching.py, problems as the exception handlers render them, and the request metrics. The
 rendered answers are kept in the read cache: every day with the same status, edition, text and nearest
-editions shares one (`chosen`). Other requests fall through to the full stack unchanged: other routes
+editions shares one (`chosen`). Other requests go on to the rest of the stack unchanged: other routes
 and methods, `as_of`, unknown, repeated or invalid parameters, and any request when the address's
-bucket is empty (the full stack answers the 429). It is not installed when reads are private or CORS
-is configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
+bucket is empty (the rest answers the 429). It is not installed when reads are private or CORS is
+configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import parse_qsl
 import asyncpg
 import orjson
 from starlette.datastructures import State
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api.access import timed_out
@@ -41,7 +43,6 @@ from service.domain.errors import DomainError
 from service.domain.model import Edition, Unit
 from service.domain.status import Status
 from service.errors import Problem, from_domain, problem_response
-from service.middleware import id_headers, log, request_id_of, security_headers
 from service.store.cache import ReadCache
 from service.store.errors import translate
 
@@ -226,9 +227,10 @@ def _kept(asked: Asked, c: Chosen, entry: CachedAct, units: list[Unit], reads: R
 class LeanText:
     """Pure ASGI: the lean path for cached text reads, the full stack (`app`) for everything else."""
 
-    def __init__(self, app: ASGIApp, *, state: State) -> None:
+    def __init__(self, app: ASGIApp, *, state: State, route: BaseRoute) -> None:
         self.app = app
         self.state = state
+        self.route = route
         self._series: dict[tuple[str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -246,6 +248,7 @@ class LeanText:
         if answer is None:
             await self.app(scope, receive, send)
             return
+        scope["route"] = self.route  # named in the request log, as the router names it
         await self._send(scope, send, answer, started)
 
     async def _answer(self, scope: Scope, asked: Asked) -> Answer | None:
@@ -272,18 +275,13 @@ class LeanText:
 
     async def _send(self, scope: Scope, send: Send, answer: Answer, started: float) -> None:
         status, headers, body = answer
-        request_id = request_id_of(scope)
         try:
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*headers, *id_headers(request_id), *security_headers(scope)]})
+            await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
         finally:
-            method = scope["method"]
-            requests, latency = self._metrics(method, status)
+            requests, latency = self._metrics(scope["method"], status)
             requests.inc()
             latency.observe(time.perf_counter() - started)
-            log.info("request_finished", request_id=request_id, method=method, route=ROUTE, status=status,
-                     duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
     def _metrics(self, method: str, status: int) -> tuple[Any, Any]:
         found = self._series.get((method, status))
