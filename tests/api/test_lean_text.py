@@ -11,10 +11,12 @@ from urllib.parse import parse_qsl
 
 import asyncpg
 import httpx
+import pytest
 import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.api import lean
 from service.api.lean import LeanText, query_pairs
 from service.store.keys import insert_key
 from tests.conftest import served, start_server
@@ -187,3 +189,16 @@ async def test_the_rate_limit_counts_each_text_read_once(database: str) -> None:
         statuses.append([r.status_code for r in answers])
         assert answers[-1].json()["type"] == "urn:lextime:problem:rate-limited"
     assert statuses[0] == statuses[1] == [200, 404, 404, 404, 429, 429]
+
+
+async def test_an_unexpected_failure_is_the_last_resort_problem(database: str, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug in the lean path")
+
+    monkeypatch.setattr(lean, "from_cache", broken)
+    async with served(database) as client:
+        r = await client.get(f"/v1/acts/{MISSING_ACT}/text", headers={"X-Request-Id": "broken-lean"})
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["type"] == "urn:lextime:problem:internal-error"
+    assert r.headers["x-request-id"] == "broken-lean" and r.headers["x-content-type-options"] == "nosniff"
