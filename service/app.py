@@ -23,6 +23,8 @@ from service.api import (
 from service.api import metrics as metrics_route
 from service.api.access import guarded
 from service.api.contract import query_parameters
+from service.api.lean import ROUTE as TEXT_ROUTE
+from service.api.lean import LeanText
 from service.caching import ConditionalGet
 from service.checkpointer import sign_periodically
 from service.config import Settings
@@ -178,8 +180,9 @@ def create_app(settings: Settings) -> Starlette:
     app.state.limiter = create_limiter(settings)
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()
-    # Added innermost first: CORS (off unless origins are configured), metrics, the request log (with the
-    # last-resort problem for unexpected errors), and the security headers on everything, that one included.
+    # Added innermost first: CORS (off unless origins are configured), metrics, the lean path of text reads,
+    # the request log (with the last-resort problem for unexpected errors), and the security headers on
+    # everything, that one included.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],
@@ -189,6 +192,9 @@ def create_app(settings: Settings) -> Starlette:
             max_age=600,
         )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    if settings.lean_reads and not settings.private_reads and not settings.cors_origins:
+        # Text reads answered here skip metrics' middleware (they count themselves), routing and the guard.
+        app.add_middleware(LeanText, state=app.state, route=next(r for r in ROUTES if r.path == TEXT_ROUTE))
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app

@@ -95,6 +95,7 @@ class Settings:
     metrics: str = "protected"
     cors_origins: tuple[str, ...] = ()
     cache_mb: int = 64
+    lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -129,6 +130,7 @@ class Settings:
             metrics=_choice(env, "LEXTIME_METRICS", "protected", ("public", "protected", "off")),
             cors_origins=_origins(env, "LEXTIME_CORS_ORIGINS"),
             cache_mb=_int(env, "LEXTIME_CACHE_MB", 64, minimum=0),
+            lean_reads=_bool(env, "LEXTIME_LEAN_READS", True),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -51,6 +51,11 @@ def check_query(request: Request, allowed: frozenset[str] | None) -> None:
                       invalid_params=[{"name": r, "reason": "given more than once"} for r in repeated])
 
 
+def timed_out(seconds: float) -> Problem:
+    return Problem(503, "request-timeout", f"no answer within {seconds:g} s; the database may be slow or unreachable",
+                   headers={"Retry-After": "1"})
+
+
 def guarded(path: str, method: str, endpoint: Endpoint) -> Endpoint:
     kind = rate_kind(method, path)
 
@@ -67,9 +72,7 @@ def guarded(path: str, method: str, endpoint: Endpoint) -> Endpoint:
         try:
             return await within(state.settings.request_timeout_s, endpoint(request))
         except TimeoutError:
-            raise Problem(503, "request-timeout",
-                          f"no answer within {state.settings.request_timeout_s:g} s; the database may be slow "
-                          "or unreachable", headers={"Retry-After": "1"}) from None
+            raise timed_out(state.settings.request_timeout_s) from None
 
     guard.__name__ = getattr(endpoint, "__name__", "endpoint")
     return guard

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -11,9 +12,9 @@ import asyncpg
 
 from service.api.render import edition_json, joined_text, status_json, unit_json
 from service.api.unit_answers import pending_of_act
-from service.domain.editions import EditionPeriod, edition_in_force, edition_periods, nearest_editions
+from service.domain.editions import EditionPeriod, edition_periods
 from service.domain.facts import status_facts
-from service.domain.model import Act, Edition, Relation
+from service.domain.model import Act, Edition, Relation, Unit
 from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
 from service.errors import Problem
 from service.store import acts as acts_store
@@ -54,6 +55,28 @@ class ActState:
     def period_of(self, edition: Edition) -> EditionPeriod:
         return next(p for p in self.periods() if p.edition == edition)
 
+    def edition_in_force(self, day: date) -> Edition | None:
+        """As service.domain.editions.edition_in_force, with the editions sorted once per state."""
+        ordered, starts = self._ordered
+        i = bisect.bisect_right(starts, day)
+        return ordered[i - 1] if i else None
+
+    def nearest_editions(self, day: date) -> tuple[date | None, date | None]:
+        """As service.domain.editions.nearest_editions, with the editions sorted once per state."""
+        starts = self._ordered[1]
+        i = bisect.bisect_right(starts, day)
+        return (starts[i - 1] if i else None, starts[i] if i < len(starts) else None)
+
+    @cached_property
+    def _ordered(self) -> tuple[list[Edition], list[date]]:
+        ordered = sorted(self.editions, key=lambda e: e.valid_from)
+        return ordered, [e.valid_from for e in ordered]
+
+    @cached_property
+    def known_languages(self) -> list[str]:
+        """The act's languages, then those only its editions have, in order."""
+        return list(dict.fromkeys([*self.act.languages, *(l for e in self.editions for l in e.languages)]))
+
     def source_of(self, edition: Edition) -> SourceRef | None:
         """The document an edition was read from, when an import recorded it."""
         return self.sources.get((edition.valid_from, edition.recorded_seq))
@@ -78,7 +101,7 @@ def _is_reader(source: object) -> TypeGuard[Reader]:
 
 def choose_language(state: ActState, lang: str | None) -> str:
     """The language asked for, or the act's primary one; 404 when the act has never had it."""
-    known = list(dict.fromkeys([*state.act.languages, *(l for e in state.editions for l in e.languages)]))
+    known = state.known_languages
     if lang is None:
         if not known:
             raise Problem(404, "language-not-available", "the act has no text in any language on record")
@@ -89,19 +112,21 @@ def choose_language(state: ActState, lang: str | None) -> str:
     return lang
 
 
-async def text_answer(
-    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
-) -> dict[str, Any]:
-    """The text in force on `day` (or of the given edition), with the status and how we know."""
+def text_at(state: ActState, day: date, lang: str, edition: Edition | None = None,
+            ) -> tuple[Status, Edition | None, date | None]:
+    """The status on `day`, the edition whose text answers (in force, or the one given), and the day from
+    which that edition's units in `lang` are read (None: no text in `lang` to read)."""
     status = state.status(day)
     if edition is None and in_force_on(status):
-        edition = edition_in_force(state.editions, day)
-    units = []
-    if edition is not None and lang in edition.languages:
-        at = max(day, edition.valid_from)
-        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
-                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
-    previous, following = nearest_editions(state.editions, day)
+        edition = state.edition_in_force(day)
+    at = max(day, edition.valid_from) if edition is not None and lang in edition.languages else None
+    return status, edition, at
+
+
+def text_body(state: ActState, *, day: date, lang: str, status: Status, edition: Edition | None,
+              units: list[Unit]) -> dict[str, Any]:
+    """The text answer's document, from what `text_at` chose and the units read for it."""
+    previous, following = state.nearest_editions(day)
     return {
         "act": state.act.id,
         "date": day.isoformat(),
@@ -114,3 +139,15 @@ async def text_answer(
         "nearest_editions": {"on_or_before": previous.isoformat() if previous else None,
                              "after": following.isoformat() if following else None},
     }
+
+
+async def text_answer(
+    pool: asyncpg.Pool | Reader, state: ActState, *, day: date, lang: str, as_of: int, edition: Edition | None = None,
+) -> dict[str, Any]:
+    """The text in force on `day` (or of the given edition), with the status and how we know."""
+    status, edition, at = text_at(state, day, lang, edition)
+    units = []
+    if at is not None:
+        units = (await editions_store.expression_at(pool, act_id=state.act.id, lang=lang, day=at, as_of=as_of)
+                 if not _is_reader(pool) else await pool.expression(state.act.id, lang, at))
+    return text_body(state, day=day, lang=lang, status=status, edition=edition, units=units)

@@ -35,11 +35,11 @@ class CachedAct:
 
 @dataclass
 class Reader:
-    pool: asyncpg.Pool
+    pool: asyncpg.Pool | asyncpg.Connection  # or one connection of it, for all the reads of a miss
     seq: int
     cache: ReadCache | None
 
-    async def _entry(self, act_id: str) -> CachedAct:
+    async def entry(self, act_id: str) -> CachedAct:
         if self.cache is not None:
             found = self.cache.state_at(act_id, self.seq)
             if found is not None:
@@ -59,29 +59,51 @@ class Reader:
         return entry
 
     async def act(self, act_id: str) -> Act:
-        return (await self._entry(act_id)).state.act
+        return (await self.entry(act_id)).state.act
 
     async def state(self, act: Act) -> ActState:
-        return (await self._entry(act.id)).state
+        return (await self.entry(act.id)).state
 
     async def expression(self, act_id: str, lang: str, day: date) -> list[Unit]:
         """The units of `lang` in force at the end of `day`; the same for every day between two changes."""
-        entry = await self._entry(act_id)
-        days = entry.change_days.get(lang, ())
-        i = bisect.bisect_right(days, day)
-        if i == 0:
+        entry = await self.entry(act_id)
+        key = _expression_key(entry, act_id, lang, day)
+        if key is None:
             return []  # no text in this language starts on or before the day
-        since = days[i - 1]
-        key = (act_id, lang, since)
         if self.cache is not None:
             found = self.cache.expression_at(key, self.seq)
             if found is not None:
                 return found  # type: ignore[no-any-return]
-        units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=since, as_of=self.seq)
+        units = await editions_store.expression_at(self.pool, act_id=act_id, lang=lang, day=key[2], as_of=self.seq)
         if self.cache is not None:
             weight = 300 + sum(sys.getsizeof(u.text) * 3 // 2 + 1200 for u in units)
             self.cache.keep_expression(key, units, weight, read_at=self.seq)
         return units
+
+    def held(self, act_id: str) -> CachedAct | None:
+        """The act's cached entry when the cache holds it exact at this seq; no database read."""
+        return self.cache.state_at(act_id, self.seq) if self.cache is not None else None
+
+    @staticmethod
+    def text_since(entry: CachedAct, lang: str, day: date) -> date | None:
+        """The day the text of `lang` in force on `day` last changed (None: no text in `lang` yet): every
+        day that shares it shares `expression`'s units."""
+        key = _expression_key(entry, entry.state.act.id, lang, day)
+        return key[2] if key is not None else None
+
+    def held_expression(self, entry: CachedAct, lang: str, day: date) -> list[Unit] | None:
+        """What `expression` answers, when the cache holds it exact at this seq (None: not held)."""
+        key = _expression_key(entry, entry.state.act.id, lang, day)
+        if key is None:
+            return []
+        return self.cache.expression_at(key, self.seq) if self.cache is not None else None
+
+
+def _expression_key(entry: CachedAct, act_id: str, lang: str, day: date) -> tuple[str, str, date] | None:
+    """The cache key of the units of `lang` in force on `day`: the day their text last changed."""
+    days = entry.change_days.get(lang, ())
+    i = bisect.bisect_right(days, day)
+    return (act_id, lang, days[i - 1]) if i else None
 
 
 def reader(request: Request, seq: int) -> Reader:

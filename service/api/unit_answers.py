@@ -90,7 +90,7 @@ def primary_language(act: Act, langs: Iterable[str]) -> str | None:
     return next((lang for lang in act.languages if lang in present), present[0] if present else None)
 
 
-async def pending_of_act(pool: asyncpg.Pool, act: Act, relations: list[Relation], *, as_of: int
+async def pending_of_act(pool: asyncpg.Pool | asyncpg.Connection, act: Act, relations: list[Relation], *, as_of: int
                          ) -> tuple[UnitPending, ...]:
     """The units of `act` not in force on some days (not commenced, or suspended), from the relations on
     them; () at once for an act without such relations."""

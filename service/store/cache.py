@@ -11,9 +11,10 @@ Each kept value carries the seq it was read at, R; while it is kept, no entry af
 so it is exact at every seq from R to the head. A read at another seq (an `as_of` before R, or past a
 head the cache has not caught up with) does not use it: it goes to the database.
 
-What is kept: an act's record, relations and editions (its "state"), and the units of one language in
+What is kept: an act's record, relations and editions (its "state"), the units of one language in
 force from each day on which that language's text changes (so a date anywhere inside a version shares
-the entry). Bounded: states by count, expressions by the size of their texts, least recently used out.
+the entry), and rendered text answers (service/api/lean.py: the bytes every day with the same status,
+edition and text shares). Bounded by weight, least recently used out.
 """
 
 from __future__ import annotations
@@ -96,11 +97,13 @@ class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
     def __init__(self, *, max_bytes: int = 64 * 2**20) -> None:
-        """`max_bytes`: about what the kept objects take in memory; a quarter for states, the rest for texts."""
+        """`max_bytes`: about what the kept objects take in memory; a quarter for states, a quarter for
+        rendered answers, the rest for texts."""
         self.head = 0
-        # Values are (what was read, the seq it was read at).
+        # Values are (what was read, the seq it was read at); keys start with the act's id.
         self.states: Lru[str, tuple[Any, int]] = Lru(max_bytes // 4)
-        self.expressions: Lru[tuple[str, str, date], tuple[Any, int]] = Lru(max_bytes - max_bytes // 4)
+        self.answers: Lru[tuple[Any, ...], tuple[Any, int]] = Lru(max_bytes // 4)
+        self.expressions: Lru[tuple[str, str, date], tuple[Any, int]] = Lru(max_bytes - max_bytes // 2)
         self._pending: asyncio.Future[int] | None = None
         self._pumping = False
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
@@ -117,14 +120,17 @@ class ReadCache:
                 break
             touched.update(change.acts)
         if touched:
-            self.states.drop_where(touched)
-            self.expressions.drop_where(touched)
+            for kept in self._kept():
+                kept.drop_where(touched)
         newest = max((c.seq for c in changes), default=self.head)
         self.head = max(self.head, newest, head or 0)
 
     def clear(self) -> None:
-        self.states.clear()
-        self.expressions.clear()
+        for kept in self._kept():
+            kept.clear()
+
+    def _kept(self) -> tuple[Lru[Any, tuple[Any, int]], ...]:
+        return self.states, self.expressions, self.answers
 
     async def pin(self, pool: asyncpg.Pool) -> int:
         """The ledger's head now, with the cache brought up to it. Requests that arrive while a check is
@@ -198,3 +204,11 @@ class ReadCache:
     def keep_expression(self, key: tuple[str, str, date], units: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:
             self.expressions.put(key, (units, read_at), weight)
+
+    def answer_at(self, key: tuple[Any, ...], seq: int) -> Any:
+        """A rendered answer (key: the act's id first, then what the answer is a function of)."""
+        return self._exact_at(self.answers.get(key), seq)
+
+    def keep_answer(self, key: tuple[Any, ...], answer: Any, weight: int, *, read_at: int) -> None:
+        if read_at == self.head:
+            self.answers.put(key, (answer, read_at), weight)
