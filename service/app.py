@@ -17,8 +17,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from service.api import (
-    acts, akn, amendments, audit, batch, compare, corrections, editions, feed, health, history, imports, keys,
-    relations, resolve, sources, timeline, units,
+    acts,
+    akn,
+    amendments,
+    audit,
+    batch,
+    compare,
+    corrections,
+    editions,
+    feed,
+    health,
+    history,
+    imports,
+    keys,
+    relations,
+    resolve,
+    sources,
+    timeline,
+    units,
 )
 from service.api import metrics as metrics_route
 from service.api.access import guarded

@@ -10,11 +10,10 @@ from starlette.responses import Response
 
 from service import commands
 from service.api.acts import load_act
-from service.api.params import read_as_of
-from service.api.reads import read_response
 from service.api.answers import act_state
 from service.api.auth import require_key
-from service.api.params import ACT_ID, Fields, invalid, language, read_json
+from service.api.params import ACT_ID, Fields, invalid, language, read_as_of, read_json
+from service.api.reads import read_response
 from service.api.render import edition_json, json_response
 from service.api.render_units import amendment_json
 from service.domain.amendment_requests import AmendmentRequest, OperationRequest

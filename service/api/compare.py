@@ -11,12 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
-from service.api.params import read_as_of
-from service.api.reads import read_response
 from service.api.answers import act_state, choose_language
 from service.api.compare_html import compare_page
-from service.api.params import invalid, language, query_date
-from service.api.render import json_response, status_json
+from service.api.params import invalid, language, query_date, read_as_of
+from service.api.reads import read_response
+from service.api.render import status_json
 from service.api.render_units import by_json, segments_json
 from service.domain.expressions import Change, ExpressionState, UnitChange, UnitVersion, diff_states, unchanged
 from service.domain.worddiff import word_diff

@@ -8,10 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.params import invalid, query_string
-from service.api.params import read_as_of
+from service.api.params import invalid, query_string, read_as_of
 from service.api.reads import read_response
-from service.api.render import act_json, json_response
+from service.api.render import act_json
 from service.domain.adilet import Citation, parse_citation
 from service.domain.adilet.text import KAZAKH_LETTERS
 from service.domain.dates import iso

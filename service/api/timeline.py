@@ -12,11 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from service.api.acts import load_act
-from service.api.params import read_as_of
-from service.api.reads import read_response
 from service.api.answers import act_state, choose_language
-from service.api.params import language
-from service.api.render import json_response
+from service.api.params import language, read_as_of
+from service.api.reads import read_response
 from service.api.render_units import amendment_json, reason_json
 from service.api.unit_answers import is_unit_relation
 from service.domain.dates import iso

@@ -16,8 +16,8 @@ import asyncpg
 
 from service.domain.errors import Conflict, NotFound
 from service.domain.ledger import LedgerEntry
-from service.store import projections as base
 from service.store import history, unit_projections
+from service.store import projections as base
 from service.store.queries import q
 
 # A unit version as it is restored: eid, kind, num, heading, sha256, text available, the act credited,

@@ -15,7 +15,6 @@ from service.domain.errors import Invalid
 from service.domain.feed import acts_of
 from service.domain.ledger import LedgerEntry
 from service.store import faults, revisions, unit_projections
-from service.store.db import LATEST
 from service.store.queries import q
 
 

@@ -20,8 +20,9 @@ async def test_an_import_run_reports_its_time_and_memory(database: str, tmp_path
     assert run["commits"] == legalize.commit_count(repo) == 40
     assert 0 < run["import_seconds"] <= run["wall_seconds"]
     assert run["peak_rss_mb"] > 10  # a Python process with the service loaded, in MB (not KiB, not bytes)
-    laws = subprocess.run(["git", "-C", str(repo), "ls-files", "*.md"], capture_output=True, text=True,
-                          check=True).stdout.split()
+    listed = await asyncio.to_thread(subprocess.run, ["git", "-C", str(repo), "ls-files", "*.md"],
+                                     capture_output=True, text=True, check=True)
+    laws = listed.stdout.split()
     conn = await asyncpg.connect(database)
     try:
         imported = await conn.fetchval("SELECT count(*) FROM legalize_files WHERE NOT retracted")

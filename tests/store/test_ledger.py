@@ -56,7 +56,7 @@ async def test_concurrent_writers_leave_a_gap_free_commit_ordered_chain(database
     entries = [entry_from_row(r) for r in rows]
     assert [e.seq for e in entries] == list(range(1, WRITERS * PER_WRITER + 1))
     assert observed_gaps == []
-    assert all(a.recorded_at <= b.recorded_at for a, b in zip(entries, entries[1:]))
+    assert all(a.recorded_at <= b.recorded_at for a, b in itertools.pairwise(entries))
     assert entries[0].prev_hash == GENESIS_HASH
     assert verify_chain(entries) is None
     assert {e.actor for e in entries} == {f"writer-{w}" for w in range(WRITERS)}
@@ -66,7 +66,7 @@ async def test_a_failed_write_leaves_no_entry_and_no_projection(database: str) -
     pool = await create_pool(database)
     try:
         await record(pool, actor="t", operation="create_act", payload=_payload(1, 1))
-        with pytest.raises(Exception):
+        with pytest.raises(Conflict):
             # The same act id again: the projection's unique index refuses it, the whole entry rolls back.
             await record(pool, actor="t", operation="create_act", payload=_payload(1, 1))
         assert await pool.fetchval("SELECT count(*) FROM ledger") == 1
