@@ -1,14 +1,17 @@
 """An open-loop load generator: request i is due at start + i/rate whatever happened to the ones before,
 sent on an idle keep-alive connection (a new one is opened when none is idle, up to MAX_CONNECTIONS; past
-that, due requests queue for the next free one), and its latency is counted from when it was due, so a
-slow answer delays nothing but still counts in full (no coordinated omission). Random paths, one per
-request.
+that, due requests queue for the next free one). Its latency runs from when the generator sent it or, when
+no connection was free, from when it would have been sent: a slow answer delays nothing after it, and a
+backlog of waiting requests counts in full (no coordinated omission). Random paths, one per request.
 
 It is built to cost the machine little, since on a small machine it shares the cores with the service it
 measures: one asyncio protocol per connection (no task, no stream per request), requests pre-encoded,
-responses framed by Content-Length, and every request due in a time slice sent in one wake-up. Times are
-read from `time.perf_counter()`, not from the event loop's clock (libuv's is cached per loop iteration and
-counts milliseconds).
+responses framed by Content-Length, and every request due in a wake-up sent at once. It wakes at most
+every SLICE_SECONDS (the event loop's timers count milliseconds; waking for every request of a few
+thousand a second spun a whole core), so a request goes out up to a slice after it was due; that lag is
+the generator's, not the service's, and is reported apart (`lag_p99_ms`, `lag_max_ms`). Times are read
+from `time.perf_counter()`, not from the loop's clock (libuv's is cached per loop iteration and counts
+milliseconds).
 
 Why not h2load alone: `h2load -r` starts every connection at the first URI of its list (so a connection
 per request asks for one path only), and its timing script waits for each answer before the next
@@ -30,6 +33,8 @@ import orjson
 
 # Connections at most; a request due while all are busy waits for one, and that wait counts in its latency.
 MAX_CONNECTIONS = 128
+# The longest the generator sleeps between sends is a request interval; the shortest, this.
+SLICE_SECONDS = 0.001
 # How long after the last request was due the answers still outstanding are awaited (then: errors).
 DRAIN_SECONDS = 30.0
 
@@ -41,15 +46,15 @@ class _Connection(asyncio.Protocol):
         self.load = load
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
-        self.due = 0.0
+        self.sent_at = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not subclass asyncio's
         self.load.ready(self)
 
-    def send(self, request: bytes, due: float) -> None:
+    def send(self, request: bytes, sent_at: float) -> None:
         assert self.transport is not None
-        self.due = due
+        self.sent_at = sent_at
         self.transport.write(request)
 
     def data_received(self, data: bytes) -> None:
@@ -64,7 +69,7 @@ class _Connection(asyncio.Protocol):
             return
         status = int(self.buffer[9:12])
         del self.buffer[:end + 4 + length]
-        self.load.answered(self, perf_counter() - self.due, status)
+        self.load.answered(self, perf_counter() - self.sent_at, status)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._fail()
@@ -90,7 +95,7 @@ class _Load:
         self.requests = requests
         self.idle: deque[_Connection] = deque()
         self.busy: set[_Connection] = set()
-        self.queue: deque[tuple[bytes, float]] = deque()  # due but waiting for a connection
+        self.queue: deque[tuple[bytes, float]] = deque()  # sendable, waiting for a connection (since when)
         self.opening = 0
         self.opened = 0
         self.latencies: list[float] = []
@@ -98,13 +103,13 @@ class _Load:
         self.outstanding = 0
         self.drained: asyncio.Future[None] | None = None
 
-    def submit(self, i: int, due: float) -> None:
+    def submit(self, i: int, now: float) -> None:
         self.outstanding += 1
         request = self.requests[i % len(self.requests)]
         if self.idle:
-            self._send(self.idle.pop(), request, due)
+            self._send(self.idle.pop(), request, now)
             return
-        self.queue.append((request, due))
+        self.queue.append((request, now))
         self._grow()
 
     async def _open(self) -> None:
@@ -148,9 +153,9 @@ class _Load:
             self.opened += 1
             asyncio.ensure_future(self._open())
 
-    def _send(self, conn: _Connection, request: bytes, due: float) -> None:
+    def _send(self, conn: _Connection, request: bytes, since: float) -> None:
         self.busy.add(conn)
-        conn.send(request, due)
+        conn.send(request, since)
 
     def _finish(self, *, error: bool) -> None:
         self.errors += error
@@ -172,14 +177,16 @@ def _encode(host: str, port: int, paths: list[str]) -> list[bytes]:
 async def run(host: str, port: int, rate: float, seconds: float, paths: list[str]) -> dict[str, float]:
     load = _Load(host, port, _encode(host, port, paths))
     count = max(1, int(rate * seconds))
+    lags: list[float] = []
     start = perf_counter() + 0.05
     sent = 0
     while sent < count:
         now = perf_counter()
         while sent < count and start + sent / rate <= now:
-            load.submit(sent, start + sent / rate)
+            lags.append(now - (start + sent / rate))
+            load.submit(sent, now)
             sent += 1
-        await asyncio.sleep(max(0.0, start + sent / rate - perf_counter()))
+        await asyncio.sleep(max(SLICE_SECONDS, start + sent / rate - perf_counter()))
     sent_span = perf_counter() - start
     if load.outstanding:
         load.drained = asyncio.get_running_loop().create_future()
@@ -189,13 +196,15 @@ async def run(host: str, port: int, rate: float, seconds: float, paths: list[str
             load.errors += load.outstanding
     load.close()
     latencies = sorted(load.latencies)
+    lags.sort()
 
-    def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
-    return {"rate": rate, "achieved_rps": len(latencies) / max(sent_span, 1e-9), "p50_ms": pct(0.5),
-            "p90_ms": pct(0.9), "p99_ms": pct(0.99), "requests": len(latencies), "errors": load.errors,
-            "connections": load.opened}
+    return {"rate": rate, "achieved_rps": len(latencies) / max(sent_span, 1e-9), "p50_ms": pct(latencies, 0.5),
+            "p90_ms": pct(latencies, 0.9), "p99_ms": pct(latencies, 0.99), "requests": len(latencies),
+            "errors": load.errors, "connections": load.opened, "lag_p99_ms": pct(lags, 0.99),
+            "lag_max_ms": pct(lags, 1.0)}
 
 
 def main() -> None:

@@ -83,7 +83,8 @@ def wrk(base_url: str, requests: list[Request], *, seconds: float, connections: 
 
 @dataclass(frozen=True)
 class Fixed:
-    """Latency at a fixed, open-loop rate (milliseconds, from each request's scheduled time)."""
+    """Latency at a fixed, open-loop rate (milliseconds, from each request's sending, or from when it would
+    have been sent when it waited for a connection; bench/openloop.py)."""
 
     rate: float
     achieved_rps: float
@@ -92,6 +93,7 @@ class Fixed:
     p99_ms: float
     requests: int
     errors: int
+    lag_p99_ms: float = 0.0  # the open-loop generator's own lateness in sending (not in the latencies)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -113,7 +115,8 @@ def open_loop(base_url: str, paths: list[str], *, rate: float, seconds: float) -
     if done.returncode != 0:
         raise RuntimeError(f"the open-loop generator failed: {done.stderr.strip()[-2000:]}")
     r = json.loads(done.stdout)
-    return Fixed(rate, r["achieved_rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], r["requests"], r["errors"])
+    return Fixed(rate, r["achieved_rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"], r["requests"], r["errors"],
+                 r["lag_p99_ms"])
 
 
 def h2load_rate(base_url: str, path: str, *, rate: float, seconds: float) -> Fixed:
