@@ -186,8 +186,8 @@ class Runner:
                 runnable.append(w)
         log = self.o.logs / "lextime.log"
         with servers.lextime(c.dsn, workers=self.o.workers, log=log) as server:
-            cold = self.requests(runnable[0], c.size, zipf=False, seed=99, n=20000) if runnable else []
             if runnable and runnable[0].name == "text_json":
+                cold = self.requests(runnable[0], c.size, zipf=False, seed=99, n=20000)
                 # Cold: a fresh service, every (act, day) asked for the first time; one run.
                 first = tools.wrk(server.base_url, cold, seconds=self.o.seconds, connections=self.o.connections,
                                   threads=2)
