@@ -86,14 +86,6 @@ async def texts(conn: Conn, *, hashes: list[str]) -> dict[str, str]:
     return {r["sha256"]: r["body"] for r in rows}
 
 
-async def texts_json(conn: Conn, *, hashes: list[str]) -> tuple[str, list[str]]:
-    """The stored texts among the distinct `hashes` as a JSON object (text, by hash, in order), and the
-    hashes with no text, in order."""
-    async with translate():
-        row = await conn.fetchrow(q("texts_batch_json"), hashes)
-    return row["texts"], list(row["missing"])
-
-
 async def act_ever_recorded(conn: Conn, *, act_id: str, as_of: int) -> bool:
     async with translate():
         return bool(await conn.fetchval(q("act_ever_recorded"), act_id, as_of))

@@ -95,15 +95,6 @@ INSERT INTO ledger_acts (act_id, recorded_seq) SELECT unnest($1::text[]), $2
 -- The stored texts among the content addresses $1.
 SELECT sha256, body FROM texts WHERE sha256 = ANY($1::text[])
 
--- name: texts_batch_json
--- The answer to a batch of content addresses $1 (distinct), written by the database: the stored texts as one
--- JSON object in address order, and the addresses with no text, in order.
-SELECT coalesce(json_object_agg(a.h, t.body ORDER BY a.h COLLATE "C") FILTER (WHERE t.body IS NOT NULL),
-                '{}')::text AS texts,
-       coalesce(array_agg(a.h ORDER BY a.h COLLATE "C") FILTER (WHERE t.body IS NULL), '{}') AS missing
-FROM unnest($1::text[]) AS a(h)
-LEFT JOIN texts t ON t.sha256 = a.h
-
 -- name: ledger_entries_between
 -- The entries with seq from $1 to $2, in order.
 SELECT seq, recorded_at, actor, operation, payload, prev_hash, hash
