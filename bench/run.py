@@ -10,7 +10,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -186,8 +186,8 @@ class Runner:
                 runnable.append(w)
         log = self.o.logs / "lextime.log"
         with servers.lextime(c.dsn, workers=self.o.workers, log=log) as server:
-            cold = self.requests(runnable[0], c.size, zipf=False, seed=99, n=20000) if runnable else []
             if runnable and runnable[0].name == "text_json":
+                cold = self.requests(runnable[0], c.size, zipf=False, seed=99, n=20000)
                 # Cold: a fresh service, every (act, day) asked for the first time; one run.
                 first = tools.wrk(server.base_url, cold, seconds=self.o.seconds, connections=self.o.connections,
                                   threads=2)
@@ -329,26 +329,37 @@ class Runner:
 
 
 def _follow_feed(client: httpx.Client, *, deadline: float, limit: int = 1000) -> tuple[int, int, int]:
-    """Pages of `limit` entries from seq 0, each page's texts fetched by hash in batches of 1,000 side by side
-    while the next page is already being fetched; (entries, texts, non-2xx answers)."""
+    """Pages of `limit` entries from seq 0, as a mirror applying one page while it fetches the next: the next
+    page is asked for (its `Link: rel="next"`) before this one is decoded, and this page's texts are fetched by
+    hash in batches of 1,000 while the previous page's are still arriving (at most two pages' texts in flight);
+    (entries, texts, non-2xx answers)."""
     entries = texts = non_2xx = 0
+    in_flight: list[Future[int]] = []
     with ThreadPoolExecutor(FETCHERS) as fetch:
         page = fetch.submit(client.get, "/v1/changes", params={"after": "0", "limit": str(limit)})
         while time.perf_counter() < deadline:
             answer = page.result()
             if answer.status_code != 200:
                 return entries, texts, non_2xx + 1
+            page = fetch.submit(client.get, answer.links["next"]["url"])
             items = orjson.loads(answer.content)["items"]
             if not items:
                 break
-            page = fetch.submit(client.get, "/v1/changes", params={"after": str(items[-1]["seq"]), "limit": str(limit)})
             hashes = sorted({h.decode() for h in _TEXT_REFERENCE.findall(answer.content)})
-            batches = [fetch.submit(_texts_by_hash, client, hashes[k:k + 1000]) for k in range(0, len(hashes), 1000)]
-            for got in batches:
-                found = got.result()
-                texts, non_2xx = texts + max(found, 0), non_2xx + (found < 0)
+            applied, in_flight = in_flight, [fetch.submit(_texts_by_hash, client, hashes[k:k + 1000])
+                                             for k in range(0, len(hashes), 1000)]
+            texts, non_2xx = _count(applied, texts, non_2xx)
             entries += len(items)
+        texts, non_2xx = _count(in_flight, texts, non_2xx)
     return entries, texts, non_2xx
+
+
+def _count(batches: list[Future[int]], texts: int, non_2xx: int) -> tuple[int, int]:
+    """`texts` and `non_2xx` with the answers of these text batches added."""
+    for got in batches:
+        found = got.result()
+        texts, non_2xx = texts + max(found, 0), non_2xx + (found < 0)
+    return texts, non_2xx
 
 
 def _texts_by_hash(client: httpx.Client, hashes: list[str]) -> int:

@@ -98,6 +98,26 @@ async def test_texts_inline_by_hash_and_in_batches(api: Api) -> None:
     assert (await api.client.post("/v1/texts/batch", json={"sha256": []})).status_code == 400
 
 
+async def test_texts_batch_passes_any_text_through_exactly_in_address_order(api: Api) -> None:
+    a = await ok(api, "/v1/acts", ACT)
+    tricky = ['"Quoted", back\\slash / solidus', "tab\tand\nnew line", "emoji 😀 and \u2028 separator",
+              "Қазақ тілі «кавычки»", "plain"]
+    await ok(api, f"/v1/acts/{a['id']}/editions", {"valid_from": "2020-01-01", "expressions": {
+        "ru": {"text": "\n\n".join(tricky)}, "kk": {"text": "Бірінші."}}})
+    edition = (await api.get("/v1/changes", params={"after": "1", "include": "texts"})).json()["items"][0]
+    texts = edition["texts"]
+    unknown = ["0" * 64, "f" * 64]
+    batch = await api.client.post("/v1/texts/batch", json={"sha256": [unknown[1], *texts, *texts, unknown[0]]})
+    answer = orjson.loads(batch.content)
+    assert batch.status_code == 200 and batch.headers["content-type"] == "application/json"
+    assert list(answer) == ["texts", "missing"] and answer["missing"] == unknown
+    assert list(answer["texts"]) == sorted(texts) and answer["texts"] == texts
+    for sha, body in answer["texts"].items():
+        assert hashlib.sha256(body.encode()).hexdigest() == sha
+    none = await api.client.post("/v1/texts/batch", json={"sha256": unknown})
+    assert orjson.loads(none.content) == {"texts": {}, "missing": unknown}
+
+
 async def test_wait_returns_as_soon_as_an_entry_is_committed(api: Api) -> None:
     await ok(api, "/v1/acts", ACT)
     poll = asyncio.create_task(api.get("/v1/changes", params={"after": "1", "wait": "25"}))
