@@ -14,14 +14,17 @@ head the cache has not caught up with) does not use it: it goes to the database.
 What is kept: an act's record, relations and editions (its "state"), the units of one language in
 force from each day on which that language's text changes (so a date anywhere inside a version shares
 the entry), and rendered text answers (service/api/lean.py: the bytes every day with the same status,
-edition and text shares). Bounded by weight, least recently used out.
+edition and text shares). The three kinds share one budget of weight, least recently used out whatever
+its kind: a warm workload keeps the states and rendered answers every request touches, and the units,
+read only to render an answer not yet kept, go first (a fixed share per kind kept units while the
+states and answers of the same requests were evicted and read again).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -81,9 +84,29 @@ class Lru(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
 
 def _act_of(key: Hashable) -> Hashable:
     return key[0] if isinstance(key, tuple) else key
+
+
+class Shelf(Generic[K, V]):
+    """One kind of what the cache keeps, in the LRU all kinds share (keys: the act's id, the kind, the key)."""
+
+    def __init__(self, lru: Lru[tuple[Hashable, str, K], V], kind: str) -> None:
+        self._lru = lru
+        self._kind = kind
+
+    def get(self, key: K) -> V | None:
+        return self._lru.get((_act_of(key), self._kind, key))
+
+    def put(self, key: K, value: V, weight: int = 1) -> None:
+        self._lru.put((_act_of(key), self._kind, key), value, weight)
+
+    def __len__(self) -> int:
+        return sum(1 for _, kind, _ in self._lru if kind == self._kind)
 
 
 @dataclass(frozen=True)
@@ -97,13 +120,14 @@ class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
     def __init__(self, *, max_bytes: int = 64 * 2**20) -> None:
-        """`max_bytes`: about what the kept objects take in memory; a quarter for states, a quarter for
-        rendered answers, the rest for texts."""
+        """`max_bytes`: about what the kept objects take in memory, states, texts and rendered answers
+        together."""
         self.head = 0
         # Values are (what was read, the seq it was read at); keys start with the act's id.
-        self.states: Lru[str, tuple[Any, int]] = Lru(max_bytes // 4)
-        self.answers: Lru[tuple[Any, ...], tuple[Any, int]] = Lru(max_bytes // 4)
-        self.expressions: Lru[tuple[str, str, date], tuple[Any, int]] = Lru(max_bytes - max_bytes // 2)
+        self.kept: Lru[tuple[Hashable, str, Any], tuple[Any, int]] = Lru(max_bytes)
+        self.states: Shelf[str, tuple[Any, int]] = Shelf(self.kept, "state")
+        self.answers: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "answer")
+        self.expressions: Shelf[tuple[str, str, date], tuple[Any, int]] = Shelf(self.kept, "units")
         self._pending: asyncio.Future[int] | None = None
         self._pumping = False
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
@@ -120,17 +144,12 @@ class ReadCache:
                 break
             touched.update(change.acts)
         if touched:
-            for kept in self._kept():
-                kept.drop_where(touched)
+            self.kept.drop_where(touched)
         newest = max((c.seq for c in changes), default=self.head)
         self.head = max(self.head, newest, head or 0)
 
     def clear(self) -> None:
-        for kept in self._kept():
-            kept.clear()
-
-    def _kept(self) -> tuple[Lru[Any, tuple[Any, int]], ...]:
-        return self.states, self.expressions, self.answers
+        self.kept.clear()
 
     async def pin(self, pool: asyncpg.Pool) -> int:
         """The ledger's head now, with the cache brought up to it. Requests that arrive while a check is

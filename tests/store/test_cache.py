@@ -63,6 +63,26 @@ def test_corrections_retractions_amendments_and_imports_clear_it_and_checkpoints
     assert len(cache.states) == 3 and cache.state_at("A", 1) == "state A"
 
 
+def test_the_kinds_share_one_budget_and_the_least_recent_goes_first_whatever_its_kind() -> None:
+    cache = ReadCache(max_bytes=100)
+    for act in ("A", "B", "C"):  # states and answers beyond a quarter of the budget each
+        cache.keep_state(act, f"state {act}", 15, read_at=0)
+        cache.keep_answer((act, "ru", "json"), f"answer {act}", 15, read_at=0)
+    assert cache.kept.weight == 90 and len(cache.states) == 3 and len(cache.answers) == 3
+    units = ("A", "ru", date(2020, 1, 1))
+    cache.keep_expression(units, ["A"], 20, read_at=0)  # the units an answer was rendered from
+    assert cache.state_at("A", 0) is None  # the least recent went: A's state, the first kept
+    for act in ("B", "C"):  # a warm workload reads its states and answers again, not the units
+        assert cache.state_at(act, 0) == f"state {act}" and cache.answer_at((act, "ru", "json"), 0) == f"answer {act}"
+    cache.keep_state("D", "state D", 25, read_at=0)  # A's answer goes, then the units, not B's or C's
+    assert cache.answer_at(("A", "ru", "json"), 0) is None and cache.expression_at(units, 0) is None
+    assert cache.state_at("B", 0) == "state B" and cache.state_at("D", 0) == "state D"
+    assert cache.kept.weight <= 100 and len(cache.expressions) == 0
+    cache.apply([Change(1, "add_edition", ("B",))])
+    assert cache.state_at("B", 1) is None and cache.answer_at(("B", "ru", "json"), 1) is None
+    assert cache.answer_at(("C", "ru", "json"), 1) == "answer C"
+
+
 def test_what_was_read_before_the_head_moved_is_not_kept() -> None:
     cache = ReadCache()
     cache.apply([Change(5, "create_act", ("A",))])
