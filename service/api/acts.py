@@ -108,7 +108,8 @@ async def load_act(request: Request, as_of: int = LATEST) -> Act:
 
 async def get_act(request: Request) -> Response:
     as_of = await read_as_of(request)
-    return read_response(as_of, act_json(await load_act(request, as_of.seq)))
+    act = await reader(request, as_of.seq).act(_path_act_id(request))  # the cached act, as the text reads it
+    return read_response(as_of, act_json(act))
 
 
 def _asked_day(request: Request, act: Act, as_of: AsOf) -> date:

@@ -26,9 +26,12 @@ SELECT superseded_seq AS seq, target_act AS act_id FROM relations WHERE supersed
 SELECT * FROM acts WHERE id = ANY($1::text[]) ORDER BY recorded_seq, row_id
 
 -- name: status_relation_versions
--- Every version of the relations that target the acts $1, in the order act_entry gives an act's relations
--- (the order the status of one act is derived in).
-SELECT * FROM relations WHERE target_act = ANY($1::text[]) ORDER BY effective_date NULLS LAST, recorded_seq, id
+-- Every version of the relations that target the acts $1 and may bear on their status (service.domain.facts
+-- reads no other type: citations, the most numerous, never do), in the order act_entry gives an act's
+-- relations (the order the status of one act is derived in).
+SELECT * FROM relations
+WHERE target_act = ANY($1::text[]) AND type IN ('amends', 'repeals', 'suspends', 'resumes', 'commences')
+ORDER BY effective_date NULLS LAST, recorded_seq, id
 
 -- name: status_current_periods
 -- The status periods of the acts $1 as the projection holds them now.
