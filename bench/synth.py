@@ -28,13 +28,14 @@ from typing import Any
 import orjson
 from ulid import ULID
 
+from service.domain.feed import acts_of
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, format_recorded_at
 from service.domain.model import Act, EntryIntoForce, Relation, Unit
 from service.domain.records import act_payload, akn_work_uri, edition_record, relation_payload
 from service.domain.texts import text_sha256
 from service.domain.units import completeness
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 ACTOR = "bench-synthetic"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 FIRST_DAY = date(1995, 1, 1)
@@ -199,6 +200,7 @@ class Rows:
     expression_structures: list[tuple[Any, ...]] = field(default_factory=list)
     unit_versions: list[tuple[Any, ...]] = field(default_factory=list)
     relations: list[tuple[Any, ...]] = field(default_factory=list)
+    ledger_acts: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -215,6 +217,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "relations": ("id", "type", "source_act", "source_unit", "target_act", "target_unit", "effective_date",
                   "effective_rule", "effective_earliest", "effective_latest", "ends_on", "basis", "note",
                   "recorded_seq"),
+    "ledger_acts": ("act_id", "recorded_seq"),
 }
 
 
@@ -235,14 +238,17 @@ class Chain:
         return entry
 
 
-def _ledger_row(e: LedgerEntry) -> tuple[Any, ...]:
-    return (e.seq, e.recorded_at, e.actor, e.operation, orjson.dumps(e.payload).decode(), e.prev_hash, e.hash)
+def _entry_rows(e: LedgerEntry, rows: Rows) -> None:
+    """The ledger row of an entry, and the acts it concerns as projections.apply notes them."""
+    rows.ledger.append((e.seq, e.recorded_at, e.actor, e.operation, orjson.dumps(e.payload).decode(), e.prev_hash,
+                        e.hash))
+    rows.ledger_acts.extend((act_id, e.seq) for act_id in acts_of(e.payload))
 
 
 def act_rows(a: Act, chain: Chain, rows: Rows) -> LedgerEntry:
     """The create_act entry of one act and its projections."""
     entry = chain.append("create_act", act_payload(a))
-    rows.ledger.append(_ledger_row(entry))
+    _entry_rows(entry, rows)
     eif = a.entry_into_force
     rows.acts.append((a.id, a.jurisdiction, a.type, a.number, a.adopted_on, a.issuing_body,
                       orjson.dumps(a.titles).decode(), list(a.languages), a.publication_date, a.publication_source,
@@ -271,7 +277,7 @@ def history_rows(plan: ActPlan, chain: Chain, rows: Rows) -> list[LedgerEntry]:
                              note=None, completeness=completeness(expressions), expressions=expressions)
         entry = chain.append("add_edition", rec.payload)
         entries.append(entry)
-        rows.ledger.append(_ledger_row(entry))
+        _entry_rows(entry, rows)
         rows.texts.update(rec.texts)
         for lang, units in expressions.items():
             current = state.setdefault(lang, {})
@@ -289,7 +295,7 @@ def history_rows(plan: ActPlan, chain: Chain, rows: Rows) -> list[LedgerEntry]:
     for r in plan.relations:
         entry = chain.append("add_relation", relation_payload(r))
         entries.append(entry)
-        rows.ledger.append(_ledger_row(entry))
+        _entry_rows(entry, rows)
         rows.relations.append((r.id, r.type, r.source_act, r.source_unit, r.target_act, r.target_unit,
                                r.effective_date, r.effective_rule, r.effective_earliest, r.effective_latest,
                                r.ends_on, r.basis, r.note, entry.seq))

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,11 +29,10 @@ from service.api.params import (
 from service.api.reader import reader
 from service.api.reads import read_headers, read_response
 from service.api.render import act_json, json_response, status_json
-from service.api.unit_answers import pending_of_act
-from service.domain.facts import status_facts
+from service.domain.dates import JURISDICTION_ZONES
 from service.domain.model import ACT_TYPES, Act, EntryIntoForce
 from service.domain.records import akn_work_uri, new_id
-from service.domain.status import StatusCode, status_at
+from service.domain.status import StatusCode
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store.db import LATEST
@@ -110,7 +108,8 @@ async def load_act(request: Request, as_of: int = LATEST) -> Act:
 
 async def get_act(request: Request) -> Response:
     as_of = await read_as_of(request)
-    return read_response(as_of, act_json(await load_act(request, as_of.seq)))
+    act = await reader(request, as_of.seq).act(_path_act_id(request))  # the cached act, as the text reads it
+    return read_response(as_of, act_json(act))
 
 
 def _asked_day(request: Request, act: Act, as_of: AsOf) -> date:
@@ -157,15 +156,9 @@ async def list_acts(request: Request) -> Response:
                                "adopted": query_date(request, "adopted"),
                                "title_pattern": f"%{_escape_like(q_text)}%" if q_text else None,
                                "external_id": query_string(request, "external_id")}
-    items: list[Act] = []
-    while len(items) <= limit:
-        batch = await acts_store.list_acts(pool, as_of=as_of.seq, after=after, limit=limit + 1, **filters)
-        if not batch:
-            break
-        after = batch[-1].id
-        items.extend(batch if wanted_status is None else await _with_status(pool, batch, wanted_status, day, as_of))
-        if len(batch) <= limit:
-            break
+    status = None if wanted_status is None else _status_on(wanted_status, day, as_of)
+    items = await acts_store.list_acts(pool, as_of=as_of.seq, after=after, limit=limit + 1, status=status,
+                                       **filters)
     more = len(items) > limit
     items = items[:limit]
     body: dict[str, Any] = {"items": [act_json(a) for a in items], "next": None}
@@ -177,16 +170,14 @@ async def list_acts(request: Request) -> Response:
     return read_response(as_of, body, headers=headers)
 
 
-async def _with_status(pool: asyncpg.Pool, acts: list[Act], wanted: str, day: date | None,
-                       as_of: AsOf) -> list[Act]:
-    relations = await acts_store.relations_targeting(pool, act_ids=[a.id for a in acts], as_of=as_of.seq)
-    kept = []
-    for act in acts:
-        on = day or as_of.today(act.jurisdiction)
-        pending = await pending_of_act(pool, act, relations, as_of=as_of.seq)
-        if status_at(status_facts(act, relations, pending_units=pending), on).code == wanted:
-            kept.append(act)
-    return kept
+# No jurisdiction has this code: its day is the day in UTC, as for every jurisdiction with no zone on record.
+_UNZONED = ""
+
+
+def _status_on(code: str, day: date | None, as_of: AsOf) -> acts_store.StatusOn:
+    """The filter for status `code` on `day`, or on the default day of each act's jurisdiction."""
+    return acts_store.StatusOn(code, day, {j: as_of.today(j) for j in JURISDICTION_ZONES},
+                               as_of.today(_UNZONED))
 
 
 def _escape_like(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,14 +51,34 @@ async def act_id_by_alias(conn: asyncpg.Connection | asyncpg.Pool, *, alias: str
     return str(value) if value is not None else None
 
 
+@dataclass(frozen=True)
+class StatusOn:
+    """A list's status filter: the acts whose status is `code` on `day`, or, without a day, today in the
+    act's jurisdiction (`today` for the jurisdictions with a zone on record, `elsewhere` for the rest)."""
+
+    code: str
+    day: date | None
+    today: Mapping[str, date]
+    elsewhere: date
+
+
 async def list_acts(
     conn: asyncpg.Connection | asyncpg.Pool, *, as_of: int, after: str, type: str | None, number: str | None,
     adopted: date | None, title_pattern: str | None, external_id: str | None, limit: int,
+    status: StatusOn | None = None,
 ) -> list[Act]:
+    """A page of acts in id order after `after`, as known at seq `as_of`; with `status`, from the status
+    projection (service.store.statuses)."""
     async with translate():
-        rows = await conn.fetch(
-            q("acts_page"), as_of, after, type, number, adopted, title_pattern, external_id, limit
-        )
+        if status is None:
+            rows = await conn.fetch(
+                q("acts_page"), as_of, after, type, number, adopted, title_pattern, external_id, limit
+            )
+        else:
+            rows = await conn.fetch(
+                q("acts_page_status"), as_of, after, type, number, adopted, title_pattern, external_id, limit,
+                status.code, status.day, list(status.today), list(status.today.values()), status.elsewhere,
+            )
     return [act_from_row(r) for r in rows]
 
 

@@ -12,7 +12,8 @@ APP_ROLE = "lextime_app"
 LATEST = 2**63 - 1
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """JSON and jsonb as Python values (orjson), as every connection of the service reads them."""
     for name in ("json", "jsonb"):
         await conn.set_type_codec(
             name, schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
@@ -38,7 +39,7 @@ async def create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
-        init=_init_connection,
+        init=init_connection,
         server_settings=server_settings(statement_timeout_ms),
         timeout=connect_timeout_s,
         # The client's own bound on every command, for when the network is dead and the server's statement

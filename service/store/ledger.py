@@ -12,7 +12,7 @@ import structlog
 
 from service.domain.feed import acts_of
 from service.domain.ledger import GENESIS_HASH, LedgerEntry, entry_hash, hashed_fields
-from service.store import faults, projections
+from service.store import faults, projections, statuses
 from service.store.errors import translate
 from service.store.queries import q
 
@@ -48,6 +48,7 @@ class Batch:
     def __init__(self, conn: asyncpg.Connection, head_seq: int, head_hash: str, clock: datetime) -> None:
         self.conn, self.head_seq, self.head_hash, self.clock = conn, head_seq, head_hash, clock
         self.entries = 0
+        self.changes: list[tuple[int, list[str]]] = []  # each entry's seq and acts, for the status projection
         self.acts: set[str] = set()  # acts known to be recorded (see commands), forgotten at any retraction
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
@@ -70,9 +71,11 @@ class Batch:
         async with translate():
             if texts:
                 await self.conn.execute(q("text_insert"), list(texts), list(texts.values()))
+            acts = acts_of(payload)
             clock = await self.conn.fetchval(q("ledger_insert_in_batch"), seq, self.clock, actor, operation, payload,
-                                             self.head_hash, digest, acts_of(payload))
+                                             self.head_hash, digest, acts)
             await projections.project(self.conn, entry)
+        self.changes.append((seq, acts))
         self.head_seq, self.head_hash, self.clock = seq, digest, clock
         self.entries += 1
         if operation == "create_act":
@@ -86,11 +89,13 @@ class Batch:
         """A part of the batch that may fail alone: rolled back to its start (a savepoint), head included,
         while the rest of the batch goes on."""
         seq, digest, clock, entries = self.head_seq, self.head_hash, self.clock, self.entries
+        changes = len(self.changes)
         try:
             async with self.conn.transaction():
                 yield
         except BaseException:
             self.head_seq, self.head_hash, self.clock, self.entries = seq, digest, clock, entries
+            del self.changes[changes:]
             self.acts.clear()
             raise
 
@@ -106,6 +111,7 @@ async def batch(pool: asyncpg.Pool) -> AsyncIterator[Batch]:
         head = await conn.fetchrow(q("ledger_head"))
         held = Batch(conn, head["seq"] or 0, head["hash"] or GENESIS_HASH, head["now"])
         yield held
+        await statuses.advance_many(conn, held.changes)
     if held.entries:
         log.info("ledger_appended", seq=held.head_seq, entries=held.entries, operation="batch")
 

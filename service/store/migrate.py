@@ -10,6 +10,7 @@ import asyncpg
 import structlog
 
 from service.config import SQL_DIR
+from service.store.queries import q
 
 log = structlog.get_logger("lextime.migrate")
 
@@ -75,6 +76,7 @@ async def migrate_connection(conn: asyncpg.Connection) -> list[str]:
                 )
             log.info("migration_applied", migration=m.name)
             applied.append(m.name)
+        await _project_statuses(conn)
         return applied
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
@@ -87,6 +89,20 @@ async def migrate(dsn: str) -> list[str]:
         return await migrate_connection(conn)
     finally:
         await conn.close()
+
+
+async def _project_statuses(conn: asyncpg.Connection) -> None:
+    """Bring the status projection up to the ledger's head: one pass over the history of a database that
+    migration 0011 found with entries; nothing otherwise (every write keeps it there)."""
+    from service.store import statuses
+    from service.store.db import init_connection
+
+    if not await conn.fetchval(q("status_projection_behind")):
+        return
+    await init_connection(conn)  # the projection reads acts and units as the service does
+    async with conn.transaction():
+        entries = await statuses.catch_up(conn)
+    log.info("status_projection_caught_up", entries=entries)
 
 
 async def is_migrated(conn: asyncpg.Connection) -> bool:

@@ -14,7 +14,7 @@ from service.domain import derived
 from service.domain.errors import Invalid
 from service.domain.feed import acts_of
 from service.domain.ledger import LedgerEntry
-from service.store import faults, revisions, unit_projections
+from service.store import faults, revisions, statuses, unit_projections
 from service.store.queries import q
 
 
@@ -144,8 +144,9 @@ async def project(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
 
 
 async def apply(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
-    """Write the projections of one entry, and note which acts it concerns."""
+    """Write the projections of one entry, note which acts it concerns, and the status periods it changes."""
     await project(conn, entry)
     acts = acts_of(entry.payload)
     if acts:
         await conn.execute(q("ledger_acts_insert"), acts, entry.seq)
+    await statuses.advance(conn, entry.seq, acts)

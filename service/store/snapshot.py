@@ -162,7 +162,10 @@ async def load_snapshot(conn: asyncpg.Connection, lines: AsyncIterator[dict[str,
         kind = line.get("kind")
         if kind == "end":
             await loader.flush()
-            return _finish(loader, header, line)
+            loaded = _finish(loader, header, line)
+            # The status periods came with the rows, as known at the snapshot's seq.
+            await conn.execute(q("status_projection_set"), loaded.seq)
+            return loaded
         if kind not in handlers:
             raise Invalid(f"the snapshot has a line of unknown kind {kind!r}")
         handlers[str(kind)](line)

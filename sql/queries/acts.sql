@@ -74,3 +74,30 @@ SELECT a.*,
               GROUP BY lang) d) AS change_days
 FROM acts a
 WHERE a.id = $1 AND a.recorded_seq <= $2 AND (a.superseded_seq IS NULL OR a.superseded_seq > $2)
+
+-- name: acts_page_status
+-- acts_page for the acts whose status on their day is $9, from the status projection: the day is $10, or
+-- without it today in the act's jurisdiction (the days $12 of the jurisdictions $11, else $13).
+SELECT a.*, ARRAY(SELECT x.alias FROM act_aliases x
+                  WHERE x.act_id = a.id AND x.kind = 'external'
+                    AND x.recorded_seq <= $1 AND (x.superseded_seq IS NULL OR x.superseded_seq > $1)
+                  ORDER BY x.alias) AS external_ids
+FROM status_periods p
+JOIN acts a ON a.id = p.act_id AND a.recorded_seq <= $1 AND (a.superseded_seq IS NULL OR a.superseded_seq > $1)
+CROSS JOIN LATERAL (SELECT coalesce($10::date,
+                                    (SELECT z.day FROM unnest($11::text[], $12::date[]) AS z (jurisdiction, day)
+                                     WHERE z.jurisdiction = a.jurisdiction),
+                                    $13::date) AS day) d
+WHERE p.code = $9 AND p.act_id > $2
+  AND p.recorded_seq <= $1 AND (p.superseded_seq IS NULL OR p.superseded_seq > $1)
+  AND (p.since IS NULL OR p.since <= d.day) AND (p.until IS NULL OR p.until >= d.day)
+  AND ($3::text IS NULL OR a.type = $3)
+  AND ($4::text IS NULL OR a.number = $4)
+  AND ($5::date IS NULL OR a.adopted_on = $5)
+  AND ($6::text IS NULL OR a.titles->>'kk' ILIKE $6 OR a.titles->>'ru' ILIKE $6 OR a.titles->>'en' ILIKE $6)
+  AND ($7::text IS NULL OR EXISTS (
+        SELECT 1 FROM act_aliases y
+        WHERE y.act_id = a.id AND y.kind = 'external' AND y.alias = $7
+          AND y.recorded_seq <= $1 AND (y.superseded_seq IS NULL OR y.superseded_seq > $1)))
+ORDER BY p.act_id
+LIMIT $8

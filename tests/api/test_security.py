@@ -42,7 +42,7 @@ async def test_security_headers_on_every_kind_of_answer(api: Api, monkeypatch: p
         raise RuntimeError("unexpected failure in /srv/lextime/secret_module.py")
 
     monkeypatch.setattr(acts_store, "get_act", boom)
-    answers.append(await api.get(f"/v1/acts/{act_id}"))
+    answers.append(await api.get(f"/v1/acts/{act_id}/editions"))
     assert [r.status_code for r in answers] == [200, 404, 200, 401, 400, 200, 500]
     for r in answers:
         assert_security_headers(r)
@@ -54,7 +54,7 @@ async def test_no_answer_shows_a_stack_trace(api: Api, monkeypatch: pytest.Monke
         raise RuntimeError("unexpected failure in /srv/lextime/secret_module.py")
 
     monkeypatch.setattr(acts_store, "get_act", boom)
-    r = await api.get("/v1/acts/01M89QFVWX6K9B2NW41RKT16CG")
+    r = await api.get("/v1/acts/01M89QFVWX6K9B2NW41RKT16CG/editions")
     assert r.status_code == 500
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["type"] == "urn:lextime:problem:internal-error"
@@ -128,7 +128,7 @@ async def test_no_key_or_secret_in_the_logs(api: Api, owner: asyncpg.Connection,
         raise RuntimeError("unexpected failure")
 
     monkeypatch.setattr(acts_store, "get_act", boom)
-    assert (await api.client.get(f"/v1/acts/{act_id}", headers=auth)).status_code == 500  # a logged traceback
+    assert (await api.client.get(f"/v1/acts/{act_id}/editions", headers=auth)).status_code == 500  # a logged traceback
     # Every line but the test client's own (httpx logs the URLs it calls, at debug level).
     logs = "\n".join(line for line in captured_logs.getvalue().splitlines()
                      if not re.search(r"\b(httpx|httpcore)\b", line))

@@ -119,6 +119,11 @@ async def test_bulk_load_equals_the_write_path(database: str, replica: str) -> N
         for table, columns in TABLES.items():
             assert await _table(bulk, table, columns) == await _table(written, table, columns), table
         assert await _table(bulk, "texts", ("sha256", "body")) == await _table(written, "texts", ("sha256", "body"))
+        # The status projection: derived in one pass after the bulk load, entry by entry on the write path.
+        periods = ("act_id", "code", "since", "until", "recorded_seq", "superseded_seq")
+        assert await _table(bulk, "status_periods", periods) == await _table(written, "status_periods", periods)
+        assert await bulk.fetchval("SELECT count(*) FROM status_periods") >= SIZE
+        assert await bulk.fetchval("SELECT seq FROM status_projection") == entries
         assert await corpus.integrity(bulk) is None
     finally:
         await bulk.close()
