@@ -24,7 +24,7 @@ from service.domain.checkpoints import Signer
 from service.domain.errors import Invalid
 from service.mirror import Source, apply_page, mirror
 from service.store import projections
-from service.store.bulk_snapshot import load_bulk_snapshot
+from service.store.bulk_snapshot import bulk_snapshot, load_bulk_snapshot
 from service.store.db import create_pool
 from service.store.replica import Diverged
 from service.store.snapshot import Loaded, fact_tables, load_snapshot
@@ -255,6 +255,20 @@ async def test_a_bulk_snapshot_cut_short_or_tampered_is_refused_and_leaves_nothi
             assert await is_empty(local), reason
     await load(local, body)  # the same database takes the sound snapshot afterwards
     assert await state_of(local) == source
+
+
+async def test_a_bulk_snapshot_abandoned_midway_gives_its_connection_back(api: Api) -> None:
+    await write(api.dsn, 2, 15)
+    pool = await create_pool(api.dsn, min_size=1, max_size=1)
+    try:
+        frames = bulk_snapshot(pool, seq=10, api_version="v1")
+        assert b'"kind":"snapshot"' in await anext(frames)
+        assert b'"table":"ledger"' in await anext(frames)  # inside the ledger's COPY
+        await frames.aclose()
+        whole = b"".join([f async for f in bulk_snapshot(pool, seq=10, api_version="v1")])
+    finally:
+        await pool.close()
+    assert whole == await bulk(api, as_of="10")
 
 
 async def test_a_mirror_starts_from_the_bulk_snapshot(api: Api, new_database: NewDatabase,

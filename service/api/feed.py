@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+import anyio
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -190,7 +191,8 @@ async def _releasing(chunks: AsyncGenerator[bytes, None], slots: asyncio.Semapho
             yield chunk
     finally:
         slots.release()
-        await chunks.aclose()
+        with anyio.CancelScope(shield=True):  # a client gone cancels the response: the cleanup still runs
+            await chunks.aclose()
 
 
 async def _ndjson(lines: AsyncIterator[dict[str, object] | orjson.Fragment]) -> AsyncGenerator[bytes, None]:
