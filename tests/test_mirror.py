@@ -289,6 +289,16 @@ async def test_a_mirror_starts_from_the_bulk_snapshot(api: Api, new_database: Ne
     assert await state_of(local) == await state_of(api.dsn)
 
 
+async def test_a_mirror_of_a_source_that_ignores_accept_loads_its_ndjson(api: Api, new_database: NewDatabase,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    await write(api.dsn, 2, 10)
+    monkeypatch.setattr(feed_api, "negotiate", lambda accept, offered: "application/x-ndjson")  # an older Lextime
+    local = await new_database()
+    report = await follow(api, local)
+    assert report.from_snapshot > 0  # type: ignore[attr-defined]
+    assert await state_of(local) == await state_of(api.dsn)
+
+
 async def test_a_mirror_that_diverged_stops(api: Api, new_database: NewDatabase) -> None:
     await write(api.dsn, 1, 5)
     local = await new_database()
