@@ -109,6 +109,10 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             f"{feed:,} entries/s over {mirror['feed_entries']:,} entries", feed / 5000, feed >= 5000)
         add("snapshot vs feed", "≥ 10× the feed's entries/s", f"{snap:,} vs {feed:,} entries/s", snap / feed,
             snap / feed >= 10)
+        if mirror.get("bulk_entries_per_s"):
+            bulk = mirror["bulk_entries_per_s"]
+            add("bulk snapshot vs feed", "≥ 10× the feed's entries/s", f"{bulk:,} vs {feed:,} entries/s "
+                f"(binary COPY sections)", bulk / feed, bulk / feed >= 10)
     else:
         add("change feed catch-up", "≥ 5,000 entries/s", w.get("changes", {}).get("skipped", "—"), None, None)
         add("snapshot vs feed", "≥ 10× the feed's entries/s", "—", None, None)
@@ -189,6 +193,16 @@ def markdown(r: dict[str, Any]) -> str:
                      f"texts by hash) | {mirror['feed_entries_per_s']:,} entries/s | | | {mirror['errors']} |")
         lines.append(f"| mirror start from the snapshot ({mirror['snapshot_lines'].get('entry', 0):,} entries) | "
                      f"{mirror['snapshot_entries_per_s']:,} entries/s | | | |")
+        if mirror.get("bulk_entries_per_s"):
+            lines.append(f"| mirror start from the bulk snapshot ({mirror['bulk_entries']:,} entries, "
+                         f"{mirror['bulk_bytes'] / 1e6:,.0f} MB of binary COPY sections) | "
+                         f"{mirror['bulk_entries_per_s']:,} entries/s | | | |")
+        for form, label in (("ndjson", "NDJSON"), ("bulk", "bulk")):
+            start = mirror.get(f"mirror_start_{form}")
+            if start:
+                lines.append(f"| `lextime mirror` start: the {label} snapshot loaded into a new database "
+                             f"({start['entries']:,} entries, checks included) | {start['entries_per_s']:,} "
+                             f"entries/s ({start['seconds']} s) | | | |")
     for label, g in r.get("history", {}).get("git_log", {}).items():
         lines.append(f"| `git log -p --reverse`, {label} ({g['commits']:,} commits) | {g['git_log_seconds']} s | | | |")
     for label, g in (r.get("history", {}).get("imports") or {}).items():

@@ -22,7 +22,7 @@ import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import corpus, dbceiling, legalize, plans, servers, tools
+from bench import corpus, dbceiling, legalize, plans, servers, snapshot_load, tools
 from bench import workloads as wl
 from service.domain.exchange import Lines
 from service.store.keys import create_key
@@ -243,15 +243,24 @@ class Runner:
             started = time.perf_counter()
             lines, snap_errors = _read_snapshot(client)
             snap_s = time.perf_counter() - started
-        non_2xx += snap_errors
+            bulk = snapshot_load.read_bulk_snapshot(client)
+        non_2xx += snap_errors + bulk.non_2xx
         feed_rate = entries / feed_s if feed_s else 0.0
         snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
+        bulk_rate = bulk.entries / bulk.seconds if bulk.seconds else 0.0
         result = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
                   "feed_entries_per_s": round(feed_rate), "snapshot_lines": lines,
                   "snapshot_seconds": round(snap_s, 2), "snapshot_entries_per_s": round(snap_rate),
-                  "errors": non_2xx}
+                  "bulk_entries": bulk.entries, "bulk_bytes": bulk.bytes, "bulk_seconds": round(bulk.seconds, 2),
+                  "bulk_entries_per_s": round(bulk_rate), "errors": non_2xx}
         self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash), snapshot {snap_rate:,.0f} entries/s, "
-                 f"errors {non_2xx}")
+                 f"bulk snapshot {bulk_rate:,.0f} entries/s, errors {non_2xx}")
+        for form in ("bulk", "ndjson"):
+            start = snapshot_load.mirror_start(self.server_dsn, base, bulk=form == "bulk")
+            result[f"mirror_start_{form}"] = {"entries": start.entries, "seconds": round(start.seconds, 2),
+                                              "entries_per_s": round(start.entries / start.seconds)}
+            self.say(f"lextime mirror's start from the {form} snapshot: {start.entries:,} entries in "
+                     f"{start.seconds:.1f} s")
         return result
 
     def db_ceiling(self, c: corpus.Corpus) -> None:

@@ -20,13 +20,16 @@ import httpx
 import orjson
 import structlog
 
+from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.exchange import Lines, entry_from_json
+from service.store.bulk_snapshot import load_bulk_snapshot
 from service.store.replica import local_head, replicate
 from service.store.snapshot import load_snapshot
 
 log = structlog.get_logger("lextime.mirror")
 
 RETRIES = 8
+NDJSON = "application/x-ndjson"
 _BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
@@ -73,7 +76,8 @@ class Source:
         raise MirrorError(f"the source did not answer {url} after {RETRIES} attempts: {error}")
 
     async def snapshot(self) -> AsyncIterator[dict[str, Any]]:
-        async with self.client.stream("GET", "/v1/snapshot") as r:
+        """The NDJSON snapshot's lines, decoded."""
+        async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": NDJSON}) as r:
             if r.status_code != 200:
                 raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
             lines = Lines()
@@ -83,10 +87,32 @@ class Source:
             for line in lines.end():
                 yield orjson.loads(line)
 
+    async def bulk_snapshot(self) -> AsyncIterator[bytes]:
+        """The bulk snapshot's bytes; `NoBulkSnapshot` (before any) from a source that serves NDJSON only."""
+        async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": BULK_MEDIA_TYPE}) as r:
+            media = r.headers.get("content-type", "").split(";")[0].strip()
+            if r.status_code == 406 or (r.status_code == 200 and media != BULK_MEDIA_TYPE):
+                raise NoBulkSnapshot(f"the source answered {r.status_code} {media or 'without a media type'}")
+            if r.status_code != 200:
+                raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
+            async for chunk in r.aiter_bytes():
+                yield chunk
+
+
+class NoBulkSnapshot(Exception):
+    """The source serves the NDJSON snapshot only (an older Lextime)."""
+
 
 async def load_from_snapshot(pool: asyncpg.Pool, source: Source, progress: Progress | None = None) -> int:
-    async with pool.acquire() as conn, conn.transaction():
-        loaded = await load_snapshot(conn, source.snapshot(), progress=progress)
+    """Load the source's snapshot into the empty local database in one transaction: the bulk form, or the
+    NDJSON one from a source that has no other."""
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            loaded = await load_bulk_snapshot(conn, source.bulk_snapshot(), progress=progress)
+    except NoBulkSnapshot as why:
+        log.info("mirror_snapshot_ndjson", reason=str(why))
+        async with pool.acquire() as conn, conn.transaction():
+            loaded = await load_snapshot(conn, source.snapshot(), progress=progress)
     log.info("mirror_snapshot_loaded", seq=loaded.seq, texts=loaded.texts, rows=sum(loaded.rows.values()))
     return loaded.entries
 

@@ -9,18 +9,25 @@ import os
 import signal
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from service.api import feed as feed_api
+from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.checkpoints import Signer
+from service.domain.errors import Invalid
 from service.mirror import Source, apply_page, mirror
 from service.store import projections
+from service.store.bulk_snapshot import bulk_snapshot, load_bulk_snapshot
 from service.store.db import create_pool
 from service.store.replica import Diverged
+from service.store.snapshot import Loaded, fact_tables, load_snapshot
 from tests.api.test_audit import lextime
 from tests.conftest import TEST_DATA_DIR, Api, with_database
 from tests.sync_workload import run_writer, state_of
@@ -130,6 +137,7 @@ async def test_a_snapshot_cut_short_leaves_nothing(api: Api, new_database: NewDa
             yield line
 
     monkeypatch.setattr(Source, "snapshot", cut)
+    monkeypatch.setattr(feed_api, "SNAPSHOT_MEDIA_TYPES", ("application/x-ndjson",))  # a source without bulk
     with pytest.raises(Exception, match="cut short"):
         await follow(api, local)
     conn = await asyncpg.connect(local)
@@ -138,7 +146,156 @@ async def test_a_snapshot_cut_short_leaves_nothing(api: Api, new_database: NewDa
     finally:
         await conn.close()
     monkeypatch.setattr(Source, "snapshot", real)
-    await follow(api, local)
+    await follow(api, local)  # NDJSON after the 406 to the bulk form
+    assert await state_of(local) == await state_of(api.dsn)
+
+
+async def bulk(api: Api, **params: str) -> bytes:
+    r = await api.get("/v1/snapshot", params=params, headers={"Accept": BULK_MEDIA_TYPE})
+    assert r.status_code == 200 and r.headers["content-type"] == BULK_MEDIA_TYPE
+    return r.content
+
+
+async def load(dsn: str, body: bytes, *, ndjson: bool = False) -> Loaded:
+    """Load a snapshot's bytes, arriving in pieces that do not fall on its frames, in one transaction."""
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for at in range(0, len(body), 7001):
+            yield body[at:at + 7001]
+
+    async def lines() -> AsyncIterator[dict[str, Any]]:
+        for line in body.splitlines():
+            yield orjson.loads(line)
+
+    pool = await create_pool(dsn, min_size=1, max_size=1)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            if ndjson:
+                return await load_snapshot(conn, lines())
+            return await load_bulk_snapshot(conn, pieces())
+    finally:
+        await pool.close()
+
+
+async def is_empty(dsn: str) -> bool:
+    return not any((await state_of(dsn)).values())
+
+
+async def source_as_of(dsn: str, seq: int) -> tuple[dict[str, list[Any]], int]:
+    """The source's ledger and fact tables as known at `seq` (a row superseded later is current then), from
+    its whole state; and how many rows were superseded after `seq`."""
+    state = await state_of(dsn)
+    conn = await asyncpg.connect(dsn)
+    try:
+        tables = await fact_tables(conn)
+    finally:
+        await conn.close()
+    out: dict[str, list[Any]] = {"ledger": [r for r in state["ledger"] if r[0] <= seq]}
+    later = 0
+    for t in tables:
+        recorded = t.columns.index("recorded_seq")
+        superseded = t.columns.index("superseded_seq") if t.supersedable else -1
+        rows = []
+        for r in state[t.name]:
+            if int(r[recorded]) > seq:
+                continue
+            if superseded >= 0 and r[superseded] != "None" and int(r[superseded]) > seq:
+                r, later = (*r[:superseded], "None", *r[superseded + 1:]), later + 1
+            rows.append(r)
+        out[t.name] = sorted(rows)
+    return out, later
+
+
+async def test_a_bulk_snapshot_loads_what_the_ndjson_one_loads(api: Api, new_database: NewDatabase) -> None:
+    await write(api.dsn, 3, 30)
+    source = await state_of(api.dsn)
+    head = len(source["ledger"])
+    for as_of in ({}, {"as_of": str(head // 2)}):
+        by_bulk, by_ndjson = await new_database(), await new_database()
+        loaded = await load(by_bulk, await bulk(api, **as_of))
+        await load(by_ndjson, (await api.get("/v1/snapshot", params=as_of)).content, ndjson=True)
+        state = await state_of(by_bulk)
+        assert state == await state_of(by_ndjson)
+        assert all(state[t] for t in ("acts", "editions", "unit_versions", "relations", "texts"))
+        if not as_of:
+            assert loaded.seq == head and state == source
+            continue
+        known, superseded_later = await source_as_of(api.dsn, head // 2)
+        assert loaded.seq == head // 2 and superseded_later > 0
+        assert {name: rows for name, rows in state.items() if name != "texts"} == known
+        assert set(state["texts"]) < set(source["texts"])
+
+
+async def test_a_bulk_snapshot_cut_short_or_tampered_is_refused_and_leaves_nothing(
+        api: Api, new_database: NewDatabase) -> None:
+    await write(api.dsn, 2, 15)
+    body = await bulk(api)
+    source = await state_of(api.dsn)
+    first_hash, text = source["ledger"][0][6].encode(), source["texts"][0][1].encode()
+    ends = [body.index(b'{"kind":"section_end","table":"%s"' % t) for t in (b"ledger", b"texts")]
+    at_text = body.index(text[:40], ends[0])  # in the texts section
+    flipped = bytes([body[at_text] ^ 0x01])
+    end_line = body.rindex(b'{"kind":"end"')
+    cases = {
+        "cut short": [body[:len(body) // 2], body[:ends[0]], body[:end_line], body[:ends[1] - 100]],
+        "does not hold": [body.replace(first_hash, first_hash[::-1], 1)],
+        "content address": [body[:at_text] + flipped + body[at_text + 1:]],
+        "announced": [body.replace(b'"table":"acts","rows":', b'"table":"acts","rows":1', 1),
+                      body[:end_line] + body[end_line:].replace(b'"texts":', b'"texts":1', 1)],
+        "does not load": [body.replace(b"PGCOPY\n\xff", b"PGCOPY\n\xfe", 1)],
+        "next section": [body.replace(b'"table":"texts","columns":["sha256","body"]',
+                                      b'"table":"keys","columns":["sha256","body"]', 1)],
+    }
+    local = await new_database()
+    for reason, tampered in cases.items():
+        for broken in tampered:
+            assert broken != body
+            with pytest.raises(Invalid, match=reason):
+                await load(local, broken)
+            assert await is_empty(local), reason
+    await load(local, body)  # the same database takes the sound snapshot afterwards
+    assert await state_of(local) == source
+
+
+async def test_a_bulk_snapshot_abandoned_midway_gives_its_connection_back(api: Api) -> None:
+    await write(api.dsn, 2, 15)
+    pool = await create_pool(api.dsn, min_size=1, max_size=1)
+    try:
+        frames = bulk_snapshot(pool, seq=10, api_version="v1")
+        assert b'"kind":"snapshot"' in await anext(frames)
+        assert b'"table":"ledger"' in await anext(frames)  # inside the ledger's COPY
+        await frames.aclose()
+        whole = b"".join([f async for f in bulk_snapshot(pool, seq=10, api_version="v1")])
+    finally:
+        await pool.close()
+    assert whole == await bulk(api, as_of="10")
+
+
+async def test_a_mirror_starts_from_the_bulk_snapshot(api: Api, new_database: NewDatabase,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    await write(api.dsn, 2, 20)
+    asked: list[str] = []
+    real = Source.bulk_snapshot
+
+    def spy(self: Source) -> AsyncIterator[bytes]:
+        asked.append("bulk")
+        return real(self)
+
+    monkeypatch.setattr(Source, "bulk_snapshot", spy)
+    monkeypatch.setattr(Source, "snapshot", None)  # the NDJSON form is not asked for
+    local = await new_database()
+    report = await follow(api, local)
+    assert asked == ["bulk"] and report.from_snapshot > 0  # type: ignore[attr-defined]
+    assert await state_of(local) == await state_of(api.dsn)
+
+
+async def test_a_mirror_of_a_source_that_ignores_accept_loads_its_ndjson(api: Api, new_database: NewDatabase,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    await write(api.dsn, 2, 10)
+    monkeypatch.setattr(feed_api, "negotiate", lambda accept, offered: "application/x-ndjson")  # an older Lextime
+    local = await new_database()
+    report = await follow(api, local)
+    assert report.from_snapshot > 0  # type: ignore[attr-defined]
     assert await state_of(local) == await state_of(api.dsn)
 
 

@@ -5,27 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+import anyio
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from service import API_VERSION
 from service.api.atom import atom_feed
+from service.api.negotiate import negotiate
 from service.api.params import ACT_ID, AsOf, Fields, invalid, query_int, query_string, read_as_of, read_json
 from service.api.reads import ONE_YEAR_S, read_headers, read_response
 from service.api.render import json_response
 from service.domain.asof import MAX_SEQ
+from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.feed import FeedItem
 from service.errors import Problem
 from service.store import feed as feed_store
+from service.store.bulk_snapshot import bulk_snapshot
 from service.store.snapshot import snapshot_lines
 
 MAX_WAIT_S = 30
 SNAPSHOTS_AT_ONCE = 2  # per process
+SNAPSHOT_MEDIA_TYPES = ("application/x-ndjson", BULK_MEDIA_TYPE)  # the default first
 MAX_BATCH = 1000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OPERATION = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -161,32 +166,44 @@ async def texts_batch(request: Request) -> Response:
 
 
 async def snapshot(request: Request) -> Response:
+    media = negotiate(request.headers.get("accept"), SNAPSHOT_MEDIA_TYPES)
     as_of = await read_as_of(request)
-    headers = read_headers(as_of)
+    headers = {**read_headers(as_of), "Vary": "Accept"}
     if request.method == "HEAD":
-        return Response(media_type="application/x-ndjson", headers=headers)
+        return Response(media_type=media, headers=headers)
     slots: asyncio.Semaphore = request.app.state.snapshot_slots
     if slots.locked():  # each snapshot holds a connection for its whole stream: a few at a time
         raise Problem(503, "snapshot-busy", "other snapshots are being streamed: retry later, or follow the feed",
                       headers={"Retry-After": "30"})
     await slots.acquire()
-    lines = snapshot_lines(request.app.state.pool, seq=as_of.seq, api_version=API_VERSION)
-    return StreamingResponse(_ndjson(lines, slots), media_type="application/x-ndjson", headers=headers)
+    pool = request.app.state.pool
+    if media == BULK_MEDIA_TYPE:
+        frames = bulk_snapshot(pool, seq=as_of.seq, api_version=API_VERSION)
+        return StreamingResponse(_releasing(frames, slots), media_type=media, headers=headers)
+    lines = snapshot_lines(pool, seq=as_of.seq, api_version=API_VERSION)
+    return StreamingResponse(_releasing(_ndjson(lines), slots), media_type=media, headers=headers)
 
 
-async def _ndjson(lines: AsyncIterator[dict[str, object] | orjson.Fragment], slots: asyncio.Semaphore
-                 ) -> AsyncIterator[bytes]:
+async def _releasing(chunks: AsyncGenerator[bytes, None], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:
+    """The stream, its snapshot slot (and connection) given back when it ends, fails or its client goes away."""
     try:
-        buffer = bytearray()
-        header = True
-        async for line in lines:
-            buffer += orjson.dumps(line)
-            buffer += b"\n"
-            if len(buffer) >= 256 * 1024 or header:  # the header line at once
-                yield bytes(buffer)
-                buffer.clear()
-                header = False
-        if buffer:
-            yield bytes(buffer)
+        async for chunk in chunks:
+            yield chunk
     finally:
         slots.release()
+        with anyio.CancelScope(shield=True):  # a client gone cancels the response: the cleanup still runs
+            await chunks.aclose()
+
+
+async def _ndjson(lines: AsyncIterator[dict[str, object] | orjson.Fragment]) -> AsyncGenerator[bytes, None]:
+    buffer = bytearray()
+    header = True
+    async for line in lines:
+        buffer += orjson.dumps(line)
+        buffer += b"\n"
+        if len(buffer) >= 256 * 1024 or header:  # the header line at once
+            yield bytes(buffer)
+            buffer.clear()
+            header = False
+    if buffer:
+        yield bytes(buffer)

@@ -33,12 +33,12 @@ class FactTable:
 
     @property
     def ident(self) -> str:
-        return _ident(self.name)
+        return quote_ident(self.name)
 
     @property
     def order(self) -> str:
         tail = self.generated or tuple(c for c in self.columns if c != "recorded_seq")
-        return ", ".join(f"t.{_ident(c)}" for c in ("recorded_seq", *tail))
+        return ", ".join(f"t.{quote_ident(c)}" for c in ("recorded_seq", *tail))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Loaded:
     rows: dict[str, int]
 
 
-def _ident(name: str) -> str:
+def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -139,7 +139,7 @@ class _Loader:
             self.texts = {}
         for name, rows in self.rows.items():
             t = self.tables[name]
-            columns = ", ".join(_ident(c) for c in t.columns)
+            columns = ", ".join(quote_ident(c) for c in t.columns)
             await self.conn.execute(q("snapshot_insert").format(table=t.ident, columns=columns), rows)
         self.rows = {}
 

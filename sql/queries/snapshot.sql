@@ -65,3 +65,31 @@ SELECT NOT EXISTS (SELECT 1 FROM ledger)
 -- set of text addresses it gathers is hashed and sorted in memory.
 SET LOCAL statement_timeout = '10min'; SET LOCAL idle_in_transaction_session_timeout = '10min';
 SET LOCAL work_mem = '64MB'
+
+-- name: bulk_ledger
+-- The ledger up to seq $1 as a bulk snapshot's `ledger` section (COPY ... TO STDOUT), in seq order.
+SELECT seq, recorded_at, actor, operation, payload, prev_hash, hash FROM ledger WHERE seq <= $1 ORDER BY seq
+
+-- name: bulk_texts
+-- The texts the entries up to seq $1 reference, as a bulk snapshot's `texts` section (as snapshot_text_lines).
+SELECT t.sha256, t.body
+FROM (SELECT DISTINCT jsonb_build_array(v) ->> 0 AS sha256
+      FROM ledger l CROSS JOIN LATERAL jsonb_path_query(l.payload, 'lax $.**.sha256') AS v
+      WHERE l.seq <= $1 AND jsonb_typeof(v) = 'string' ORDER BY 1) AS r
+JOIN texts t ON t.sha256 = r.sha256
+ORDER BY r.sha256
+
+-- name: bulk_rows
+-- The rows of table {table} recorded up to seq $1, columns {columns} (a superseded_seq after $1 read as
+-- null: current as of $1), in the order they were recorded ({order}), as a bulk snapshot's section.
+SELECT {columns} FROM {table} AS t WHERE t.recorded_seq <= $1 ORDER BY {order}
+
+-- name: bulk_texts_unsound
+-- After a bulk snapshot is loaded: how many texts the entries reference are missing, and how many stored
+-- texts do not hash to their address.
+SELECT (SELECT count(*)
+        FROM (SELECT DISTINCT jsonb_build_array(v) ->> 0 AS sha256
+              FROM ledger l CROSS JOIN LATERAL jsonb_path_query(l.payload, 'lax $.**.sha256') AS v
+              WHERE jsonb_typeof(v) = 'string') AS r
+        WHERE NOT EXISTS (SELECT 1 FROM texts t WHERE t.sha256 = r.sha256)) AS missing,
+       (SELECT count(*) FROM texts WHERE encode(sha256(convert_to(body, 'UTF8')), 'hex') <> sha256) AS mismatched

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from service.api import feed as feed_api
+from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.ledger import entry_hash
 from tests.conftest import Api
 
@@ -183,6 +184,56 @@ async def test_a_snapshot_shows_a_fact_superseded_later_as_current(api: Api) -> 
 
     assert await acts_rows() == [("1", 5), ("2", None), ("9", None)]
     assert await acts_rows(as_of="4") == [("1", None), ("2", None)]
+
+
+async def test_the_snapshot_is_negotiated_by_accept(api: Api) -> None:
+    await record_some(api)
+    ndjson = (await api.get("/v1/snapshot")).content
+
+    async def media(accept: str) -> str:
+        r = await api.get("/v1/snapshot", headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["Vary"] == "Accept", r.text
+        if r.headers["content-type"] == "application/x-ndjson":
+            assert r.content == ndjson  # the default, whatever the Accept that picks it
+        return str(r.headers["content-type"])
+
+    assert await media("*/*") == await media("application/*") == "application/x-ndjson"
+    assert await media("application/x-ndjson, text/html;q=0.1") == "application/x-ndjson"
+    assert await media(BULK_MEDIA_TYPE) == await media(f"application/x-ndjson;q=0.5, {BULK_MEDIA_TYPE}") == \
+        await media(f"{BULK_MEDIA_TYPE}, */*") == await media("application/x-ndjson;q=0, */*") == BULK_MEDIA_TYPE
+    assert await media(f"{BULK_MEDIA_TYPE};q=0.2, application/x-ndjson;q=0.9") == "application/x-ndjson"
+    for accept in ("text/html", "application/json", f"{BULK_MEDIA_TYPE};q=0", "*/*;q=0", "application/x-ndjson;q=x"):
+        r = await api.get("/v1/snapshot", headers={"Accept": accept})
+        assert r.status_code == 406 and r.headers["content-type"] == "application/problem+json", accept
+        assert r.json()["type"] == "urn:lextime:problem:not-acceptable"
+        assert r.json()["accepted"] == ["application/x-ndjson", BULK_MEDIA_TYPE]
+    head = await api.client.head("/v1/snapshot", headers={"Accept": BULK_MEDIA_TYPE})
+    assert head.headers["content-type"] == BULK_MEDIA_TYPE and head.headers["X-Lextime-Seq"] == "4"
+    assert (await api.client.head("/v1/snapshot", headers={"Accept": "text/html"})).status_code == 406
+
+
+async def test_bulk_snapshot_frames(api: Api) -> None:
+    a, _ = await record_some(api)
+    await ok(api, "/v1/corrections", {"target": {"kind": "act", "act_id": a}, "reason": "misread number",
+                                      "replacement": {**ACT, "number": "9"}})
+    body = (await api.get("/v1/snapshot", params={"as_of": "4"}, headers={"Accept": BULK_MEDIA_TYPE})).content
+    frames, at = [], 0
+    while at < len(body):
+        end = body.index(b"\n", at)
+        line = orjson.loads(body[at:end])
+        at = end + 1 + line.get("bytes", 0)
+        frames.append(line)
+    header, last = frames[0], frames[-1]
+    assert header["kind"] == "snapshot" and header["seq"] == 4 and header["copy"] == "binary"
+    assert body.startswith(b"{") and at == len(body)
+    sections = [f["table"] for f in frames if f["kind"] == "section"]
+    assert sections == ["ledger", "texts", *header["tables"]]
+    assert [f["columns"] for f in frames if f["kind"] == "section"][2:] == list(header["tables"].values())
+    rows = {f["table"]: f["rows"] for f in frames if f["kind"] == "section_end"}
+    assert last == {"kind": "end", "seq": 4, "hash": header["hash"],
+                    "counts": {"entries": 4, "texts": 3, "rows": {t: rows[t] for t in header["tables"]}}}
+    assert rows["ledger"] == 4 and rows["acts"] == 2  # as of 4: the correction (seq 5) is not there
+    assert b"PGCOPY\n\xff\r\n\x00" in body  # each section's data is binary COPY output
 
 
 async def test_snapshots_are_streamed_a_few_at_a_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
