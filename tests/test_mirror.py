@@ -177,6 +177,14 @@ async def load(dsn: str, body: bytes, *, ndjson: bool = False) -> Loaded:
         await pool.close()
 
 
+async def projected_to(dsn: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT seq FROM status_projection"))
+    finally:
+        await conn.close()
+
+
 async def is_empty(dsn: str) -> bool:
     return not any((await state_of(dsn)).values())
 
@@ -216,7 +224,9 @@ async def test_a_bulk_snapshot_loads_what_the_ndjson_one_loads(api: Api, new_dat
         await load(by_ndjson, (await api.get("/v1/snapshot", params=as_of)).content, ndjson=True)
         state = await state_of(by_bulk)
         assert state == await state_of(by_ndjson)
-        assert all(state[t] for t in ("acts", "editions", "unit_versions", "relations", "texts"))
+        assert all(state[t] for t in ("acts", "editions", "unit_versions", "relations", "texts", "status_periods"))
+        for dsn in (by_bulk, by_ndjson):  # the status periods came with the rows: the projection is at the seq
+            assert await projected_to(dsn) == loaded.seq
         if not as_of:
             assert loaded.seq == head and state == source
             continue

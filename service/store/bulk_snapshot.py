@@ -165,6 +165,8 @@ async def _verified(conn: asyncpg.Connection, header: dict[str, Any], end: dict[
         raise Invalid(f"the snapshot lacks {unsound['missing']} of the texts its entries reference")
     if unsound["mismatched"]:
         raise Invalid(f"{unsound['mismatched']} of the snapshot's texts do not match their content address")
+    # The status periods came with the rows, as known at the snapshot's seq.
+    await conn.execute(q("status_projection_set"), seq)
     return Loaded(seq, digest, counts["ledger"], counts["texts"], rows)
 
 
