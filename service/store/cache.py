@@ -14,7 +14,7 @@ head the cache has not caught up with) does not use it: it goes to the database.
 What is kept: an act's record, relations and editions (its "state"), the units of one language in
 force from each day on which that language's text changes (so a date anywhere inside a version shares
 the entry), and rendered text answers (service/api/lean.py: the bytes every day with the same status,
-edition and text shares). The three kinds share one budget of weight, least recently used out whatever
+edition and text shares, and JSON answers' ETags per day and seq). The kinds share one budget of weight, least recently used out whatever
 its kind: a warm workload keeps the states and rendered answers every request touches, and the units,
 read only to render an answer not yet kept, go first (a fixed share per kind kept units while the
 states and answers of the same requests were evicted and read again).
@@ -44,6 +44,8 @@ MAX_CHANGES = 1000
 # Corrections, retractions, unit amendments and imports clear it: they are rare, and their payloads name
 # acts in many shapes. A checkpoint touches no act.
 KNOWN_OPERATIONS = frozenset({"create_act", "add_edition", "add_relation", "checkpoint"})
+# A kept ETag: its string, its key's tuple, date and int, and the LRU's entry.
+_ETAG_WEIGHT = 450
 
 
 class Lru(Generic[K, V]):
@@ -128,6 +130,7 @@ class ReadCache:
         self.states: Shelf[str, tuple[Any, int]] = Shelf(self.kept, "state")
         self.answers: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "answer")
         self.expressions: Shelf[tuple[str, str, date], tuple[Any, int]] = Shelf(self.kept, "units")
+        self.etags: Shelf[tuple[str, str, date, int], tuple[Any, int]] = Shelf(self.kept, "etag")
         self._pending: asyncio.Future[int] | None = None
         self._pumping = False
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
@@ -231,3 +234,12 @@ class ReadCache:
     def keep_answer(self, key: tuple[Any, ...], answer: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:
             self.answers.put(key, (answer, read_at), weight)
+
+    def etag_of(self, key: tuple[str, str, date, int]) -> str | None:
+        """The ETag of a JSON text answer (key: act, language, day and the seq it was answered at, which
+        the body is a function of: exact whenever found)."""
+        found = self.etags.get(key)
+        return None if found is None else found[0]  # type: ignore[no-any-return]
+
+    def keep_etag(self, key: tuple[str, str, date, int], etag: str) -> None:
+        self.etags.put(key, (etag, key[3]), _ETAG_WEIGHT)
