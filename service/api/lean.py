@@ -17,7 +17,6 @@ configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import re
 import time
@@ -228,8 +227,7 @@ class LeanText:
         timeout_s = state.settings.request_timeout_s
         deadline = time.monotonic() + timeout_s
         try:
-            async with asyncio.timeout(timeout_s):  # the pin is shared and shielded: leaving it costs nothing
-                seq = await cache.pin(state.pool)
+            seq = await cache.pin(state.pool, timeout_s=timeout_s)  # one timer per check, not per request
             reads = Reader(state.pool, seq, cache)
             found = from_cache(asked, reads, cache)
             if found is None:  # reads run as the guard runs them: a task, left behind at the deadline
