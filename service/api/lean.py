@@ -8,8 +8,9 @@ limit of the client address, the pin to the ledger head, the answer from the cac
 (service/api/answers.py; what the cache lacks is read at the pinned seq, under the request's deadline,
 as the route reads it), `X-Lextime-Seq`, `Cache-Control`, the strong ETag and 304 of
 service/caching.py, problems as the exception handlers render them, and the request metrics. The
-rendered answers are kept in the read cache: every day with the same status, edition, text and nearest
-editions shares one (`chosen`). Other requests go on to the rest of the stack unchanged: other routes
+rendered answers are kept in the read cache (service/api/rendered.py), one per act, language, format and
+interval of the act's answer days, found by a bisect (`interval`); JSON answers' ETags are kept per
+act, language, day and seq. Other requests go on to the rest of the stack unchanged: other routes
 and methods, `as_of`, unknown, repeated or invalid parameters, and any request when the address's
 bucket is empty (the rest answers the 429). It is not installed when reads are private or CORS is
 configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
