@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -216,10 +217,31 @@ def create_app(settings: Settings) -> Starlette:
     return app
 
 
+# The cyclic collector's young generation is collected after this many net allocations (Python's default:
+# 700); the older two as by default.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def settle_collector() -> None:
+    """Tune a serving worker's garbage collector for a steady load. A full pass scans every tracked object
+    of the process, the read cache's included: under the fixed-rate text load each took 100–750 ms, the
+    requests that came meanwhile waiting behind it, and they were most of the slow 1 %. At the default
+    young threshold of 700 a worker ran a young collection every ~50 requests and a full one every few
+    seconds; at 10,000 none ran in 10 s of that load (a request's own objects are gone before the next
+    young collection, so few are promoted). The objects made at start-up (modules, routes, the app) are
+    frozen out of every pass."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def app_from_env() -> Starlette:
-    """The factory uvicorn's workers call: settings from the environment, logging configured."""
+    """The factory uvicorn's workers call: settings from the environment, logging configured, the
+    collector settled (after every import the app makes)."""
     from service.logs import configure_logging
 
     settings = Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    settle_collector()
+    return app

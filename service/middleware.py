@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -11,6 +12,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import API_VERSION
+from service.logs import logs_at
 
 log = structlog.get_logger("lextime.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -52,8 +54,9 @@ class RequestLog:
                 raise
             await _internal_error(send_with_id, scope.get("path", ""))
         finally:
-            log.info("request_finished", request_id=request_id, method=scope["method"], route=_route_of(scope),
-                     status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2))
+            if logs_at(logging.INFO):
+                log.info("request_finished", request_id=request_id, method=scope["method"], route=_route_of(scope),
+                         status=status, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
 def _headers(request_id: str) -> list[tuple[bytes, bytes]]:

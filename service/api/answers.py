@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -15,7 +16,15 @@ from service.api.unit_answers import pending_of_act
 from service.domain.editions import EditionPeriod, edition_periods
 from service.domain.facts import status_facts
 from service.domain.model import Act, Edition, Relation, Unit
-from service.domain.status import Period, Status, StatusFacts, in_force_on, status_at, status_periods
+from service.domain.status import (
+    Period,
+    Status,
+    StatusFacts,
+    breakpoints,
+    in_force_on,
+    status_at,
+    status_periods,
+)
 from service.errors import Problem
 from service.store import acts as acts_store
 from service.store import editions as editions_store
@@ -73,6 +82,12 @@ class ActState:
         return ordered, [e.valid_from for e in ordered]
 
     @cached_property
+    def answer_breakpoints(self) -> frozenset[date]:
+        """The days on which the status, the edition in force or the nearest editions may differ from the
+        day before."""
+        return frozenset((*breakpoints(self.facts), *self._ordered[1]))
+
+    @cached_property
     def known_languages(self) -> list[str]:
         """The act's languages, then those only its editions have, in order."""
         return list(dict.fromkeys([*self.act.languages, *(l for e in self.editions for l in e.languages)]))
@@ -121,6 +136,14 @@ def text_at(state: ActState, day: date, lang: str, edition: Edition | None = Non
         edition = state.edition_in_force(day)
     at = max(day, edition.valid_from) if edition is not None and lang in edition.languages else None
     return status, edition, at
+
+
+def text_answer_days(state: ActState, change_days: Iterable[date]) -> tuple[date, ...]:
+    """Every day on which the text answer in a language whose text changes on `change_days` may differ
+    from the day before, its date and seq aside: status, edition (with its period and source), nearest
+    editions and units are each the same on every day from one of these to the day before the next, as
+    `text_at` and `text_body` choose them (tests/api/test_answer_days.py)."""
+    return tuple(sorted(state.answer_breakpoints.union(change_days)))
 
 
 def text_body(state: ActState, *, day: date, lang: str, status: Status, edition: Edition | None,

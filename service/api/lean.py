@@ -8,8 +8,9 @@ limit of the client address, the pin to the ledger head, the answer from the cac
 (service/api/answers.py; what the cache lacks is read at the pinned seq, under the request's deadline,
 as the route reads it), `X-Lextime-Seq`, `Cache-Control`, the strong ETag and 304 of
 service/caching.py, problems as the exception handlers render them, and the request metrics. The
-rendered answers are kept in the read cache: every day with the same status, edition, text and nearest
-editions shares one (`chosen`). Other requests go on to the rest of the stack unchanged: other routes
+rendered answers are kept in the read cache (service/api/rendered.py), one per act, language, format and
+interval of the act's answer days, found by a bisect (`interval`); JSON answers' ETags are kept per
+act, language, day and seq. Other requests go on to the rest of the stack unchanged: other routes
 and methods, `as_of`, unknown, repeated or invalid parameters, and any request when the address's
 bucket is empty (the rest answers the 429). It is not installed when reads are private or CORS is
 configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
@@ -17,7 +18,7 @@ configured (both are the full stack's), nor with `LEXTIME_LEAN_READS=0`.
 
 from __future__ import annotations
 
-import asyncio
+import bisect
 import re
 import time
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import asyncpg
-import orjson
 from starlette.datastructures import State
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -36,8 +36,8 @@ from service.api.answers import choose_language, text_at, text_body
 from service.api.deadline import within
 from service.api.params import language
 from service.api.reader import CachedAct, Reader
-from service.api.reads import cache_control
-from service.caching import etag_of, none_match
+from service.api.rendered import MEDIA_TYPES, Answer, Rendered, body_of, rendered, respond
+from service.caching import etag_of
 from service.domain.dates import parse_date, today_in
 from service.domain.errors import DomainError
 from service.domain.model import Edition, Unit
@@ -49,10 +49,6 @@ from service.store.errors import translate
 ROUTE = "/v1/acts/{act_id}/text"
 _PATH = re.compile(r"/v1/acts/([0-7][0-9A-HJKMNP-TV-Z]{25})/text")
 _PARAMETERS = frozenset({"date", "lang", "format"})
-_MEDIA_TYPES = {"json": b"application/json", "text": b"text/plain; charset=utf-8"}
-_CACHE_CONTROL = cache_control(pinned=False).encode()
-
-Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ def asked_of(scope: Scope) -> Asked | None:
     pairs = query_pairs(scope["query_string"].decode("latin-1"))
     given = dict(pairs)
     fmt = given.get("format", "json")
-    if len(given) != len(pairs) or not given.keys() <= _PARAMETERS or fmt not in _MEDIA_TYPES:
+    if len(given) != len(pairs) or not given.keys() <= _PARAMETERS or fmt not in MEDIA_TYPES:
         return None
     try:
         day = parse_date(given["date"]) if "date" in given else None
@@ -101,56 +97,6 @@ def _client(scope: Scope) -> str:
     return client[0] if client else "unknown"
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """What every day with the same status, edition, text and nearest editions shares of a text answer:
-    in JSON the bytes between the date and `as_of_seq`; as plain text the whole body and its ETag."""
-
-    fmt: str
-    status_code: bytes
-    middle: bytes
-    etag: str | None
-
-    @property
-    def weight(self) -> int:
-        return len(self.middle) + 600  # the bytes, the key's objects and the entry's own
-
-
-def _json_ends(act_id: str, day: date, seq: int) -> tuple[bytes, bytes]:
-    """The bytes of a JSON text answer before its middle (act and date) and after it (`as_of_seq`)."""
-    return b'{"act":' + orjson.dumps(act_id) + b',"date":' + orjson.dumps(day.isoformat()), b',"as_of_seq":%d}' % seq
-
-
-def rendered(fmt: str, answer: dict[str, Any], seq: int) -> tuple[Rendered, bytes]:
-    """The answer's body as the text route renders it, and what of it other days share."""
-    code = answer["status"]["code"].encode("latin-1")
-    if fmt == "text":
-        body = (answer["text"] or "").encode()
-        return Rendered(fmt, code, body, etag_of(body)), body
-    body = orjson.dumps({**answer, "as_of_seq": seq}, option=orjson.OPT_NON_STR_KEYS)
-    head, tail = _json_ends(answer["act"], date.fromisoformat(answer["date"]), seq)
-    assert body.startswith(head) and body.endswith(tail), "act and date lead a text answer, as_of_seq ends it"
-    return Rendered(fmt, code, body[len(head):len(body) - len(tail)], None), body
-
-
-def body_of(kept: Rendered, act_id: str, day: date, seq: int) -> bytes:
-    if kept.fmt == "text":
-        return kept.middle
-    head, tail = _json_ends(act_id, day, seq)
-    return b"".join((head, kept.middle, tail))
-
-
-def respond(kept: Rendered, body: bytes, seq: int, if_none_match: str | None) -> Answer:
-    """Status, headers and body as the text route and service/caching.py give them."""
-    headers = [(b"x-lextime-status", kept.status_code)] if kept.fmt == "text" else []
-    etag = kept.etag or etag_of(body)
-    headers += [(b"x-lextime-seq", str(seq).encode()), (b"cache-control", _CACHE_CONTROL)]
-    if none_match(if_none_match, etag):
-        return 304, [*headers, (b"etag", etag.encode())], b""
-    return 200, [*headers, (b"content-length", str(len(body)).encode()),
-                 (b"content-type", _MEDIA_TYPES[kept.fmt]), (b"etag", etag.encode())], body
-
-
 def _as_problem(exc: Exception, timeout_s: float) -> Problem:
     if isinstance(exc, Problem):
         return exc
@@ -173,24 +119,27 @@ class Chosen:
     status: Status
     edition: Edition | None
     at: date | None  # the day the units are read at (None: no text in the language)
-    key: tuple[Any, ...]  # of its rendering in the cache
 
 
 def chosen(asked: Asked, entry: CachedAct) -> Chosen:
-    """The language (a 404 problem when the act lacks it), day, status, edition and text of the answer. A
-    rendering is kept per act, language, format, text and status, and in JSON edition and nearest editions
-    too: the answer is a function of these and of the date and seq (JSON) or of these alone (plain text)."""
+    """The language (a 404 problem when the act lacks it), day, status, edition and text of the answer."""
     state = entry.state
     lang = choose_language(state, asked.lang)
     day = asked.day or today_in(state.act.jurisdiction)
     status, edition, at = text_at(state, day, lang)
-    since = None if at is None else Reader.text_since(entry, lang, at)
-    key = ((asked.act_id, lang, asked.fmt, since, status.code) if asked.fmt == "text" else
-           (asked.act_id, lang, asked.fmt, since, status, edition, *state.nearest_editions(day)))
-    return Chosen(lang, day, status, edition, at, key)
+    return Chosen(lang, day, status, edition, at)
 
 
-Found = tuple[Rendered, bytes]
+def interval(asked: Asked, entry: CachedAct) -> tuple[str, date, tuple[str, str, str, int]]:
+    """The language (a 404 problem when the act lacks it), the day, and the key of the rendering: per act,
+    language and format, the interval of `answer_days` the day falls in, every day of which has the same
+    answer but for its date and seq (service/api/answers.py `text_answer_days`)."""
+    lang = choose_language(entry.state, asked.lang)
+    day = asked.day or today_in(entry.state.act.jurisdiction)
+    return lang, day, (asked.act_id, lang, asked.fmt, bisect.bisect_right(entry.answer_days[lang], day))
+
+
+Found = tuple[Rendered, bytes, str | None]  # the rendering, the body and, in JSON, its ETag when known
 
 
 def from_cache(asked: Asked, reads: Reader, cache: ReadCache) -> Found | None:
@@ -198,12 +147,27 @@ def from_cache(asked: Asked, reads: Reader, cache: ReadCache) -> Found | None:
     entry = reads.held(asked.act_id)
     if entry is None:
         return None
-    c = chosen(asked, entry)
-    kept = cache.answer_at(c.key, reads.seq)
+    lang, day, key = interval(asked, entry)
+    kept = cache.answer_at(key, reads.seq)
     if kept is not None:
-        return kept, body_of(kept, asked.act_id, c.day, reads.seq)
+        return _found(kept, asked.act_id, lang, day, reads.seq, cache)
+    c = chosen(asked, entry)
     units = [] if c.at is None else reads.held_expression(entry, c.lang, c.at)
-    return None if units is None else _kept(asked, c, entry, units, reads, cache)
+    return None if units is None else _kept(asked, key, c, entry, units, reads, cache)
+
+
+def _found(kept: Rendered, act_id: str, lang: str, day: date, seq: int, cache: ReadCache) -> Found:
+    """A kept rendering's answer on `day` at `seq`; in JSON with the body's ETag, hashed once per act,
+    language, day and seq (the body is a function of these)."""
+    body = body_of(kept, act_id, day, seq)
+    if kept.fmt == "text":
+        return kept, body, None
+    tag_key = (act_id, lang, day, seq)
+    etag = cache.etag_of(tag_key)
+    if etag is None:
+        etag = etag_of(body)
+        cache.keep_etag(tag_key, etag)
+    return kept, body, etag
 
 
 async def from_database(asked: Asked, pool: asyncpg.Pool, seq: int, cache: ReadCache) -> Found:
@@ -213,15 +177,17 @@ async def from_database(asked: Asked, pool: asyncpg.Pool, seq: int, cache: ReadC
         reads = Reader(conn, seq, cache)
         entry = await reads.entry(asked.act_id)
         c = chosen(asked, entry)
+        key = interval(asked, entry)[2]
         units = [] if c.at is None else await reads.expression(asked.act_id, c.lang, c.at)
-    return _kept(asked, c, entry, units, reads, cache)
+    return _kept(asked, key, c, entry, units, reads, cache)
 
 
-def _kept(asked: Asked, c: Chosen, entry: CachedAct, units: list[Unit], reads: Reader, cache: ReadCache) -> Found:
+def _kept(asked: Asked, key: tuple[str, str, str, int], c: Chosen, entry: CachedAct, units: list[Unit],
+          reads: Reader, cache: ReadCache) -> Found:
     kept, body = rendered(asked.fmt, text_body(entry.state, day=c.day, lang=c.lang, status=c.status,
                                                edition=c.edition, units=units), reads.seq)
-    cache.keep_answer(c.key, kept, kept.weight, read_at=reads.seq)
-    return kept, body
+    cache.keep_answer(key, kept, kept.weight, read_at=reads.seq)
+    return kept, body, None
 
 
 class LeanText:
@@ -262,16 +228,15 @@ class LeanText:
         timeout_s = state.settings.request_timeout_s
         deadline = time.monotonic() + timeout_s
         try:
-            async with asyncio.timeout(timeout_s):  # the pin is shared and shielded: leaving it costs nothing
-                seq = await cache.pin(state.pool)
+            seq = await cache.pin(state.pool, timeout_s=timeout_s)  # one timer per check, not per request
             reads = Reader(state.pool, seq, cache)
             found = from_cache(asked, reads, cache)
             if found is None:  # reads run as the guard runs them: a task, left behind at the deadline
                 found = await within(max(0.0, deadline - time.monotonic()), from_database(asked, state.pool, seq, cache))
         except (TimeoutError, Problem, DomainError) as exc:
             return _problem(_as_problem(exc, timeout_s), scope["path"])
-        kept, body = found
-        return respond(kept, body, seq, _header(scope, b"if-none-match"))
+        kept, body, etag = found
+        return respond(kept, body, seq, _header(scope, b"if-none-match"), etag)
 
     async def _send(self, scope: Scope, send: Send, answer: Answer, started: float) -> None:
         status, headers, body = answer

@@ -17,7 +17,7 @@ from datetime import date
 import asyncpg
 from starlette.requests import Request
 
-from service.api.answers import ActState
+from service.api.answers import ActState, text_answer_days
 from service.api.unit_answers import pending_of_act
 from service.domain.facts import status_facts
 from service.domain.model import Act, Unit
@@ -31,6 +31,9 @@ from service.store.cache import ReadCache
 class CachedAct:
     state: ActState
     change_days: dict[str, tuple[date, ...]]  # per language, the days its text changes
+    # Per language, the days its text answer may change (`text_answer_days`): a text answer is the same
+    # from one to the day before the next, its date and seq aside.
+    answer_days: dict[str, tuple[date, ...]]
 
 
 @dataclass
@@ -49,12 +52,13 @@ class Reader:
         sources = await sources_store.edition_sources(self.pool, act_id=act_id) if e.editions else {}
         state = ActState(e.act, status_facts(e.act, e.relations, pending_units=pending), e.editions,
                          tuple(e.relations), sources)
-        entry = CachedAct(state, e.change_days)
+        answer_days = {lang: text_answer_days(state, e.change_days.get(lang, ())) for lang in state.known_languages}
+        entry = CachedAct(state, e.change_days, answer_days)
         if self.cache is not None:
             # Roughly what the objects take in memory (dataclasses, dates and strings included), calibrated
-            # on worker RSS with the synthetic corpus.
+            # on worker RSS with the synthetic corpus; the answer days' dates are those already counted.
             weight = (6000 + 1400 * (len(e.relations) + len(e.editions) + len(sources))
-                      + 450 * sum(map(len, e.change_days.values())))
+                      + 450 * sum(map(len, e.change_days.values())) + 100 * sum(map(len, answer_days.values())))
             self.cache.keep_state(act_id, entry, weight, read_at=self.seq)
         return entry
 

@@ -190,8 +190,9 @@ def _raw_status(facts: StatusFacts, day: date) -> _Raw:
     return _Raw(code, facts.commencement.reason, certain, window, pending)
 
 
-def _breakpoints(facts: StatusFacts) -> list[date]:
-    """Every day on which the raw status may differ from the day before."""
+def breakpoints(facts: StatusFacts) -> list[date]:
+    """Every day on which the status (code, reason, period, certainty, window, pending units) may differ from
+    the day before: between two of them every day has the same status."""
     days: set[date] = set()
     for b in (facts.commencement, *(t.boundary for t in facts.terminations)):
         days.update(d for d in (b.earliest, b.latest) if d is not None)
@@ -219,7 +220,7 @@ class Period:
 
 
 def _segments(facts: StatusFacts) -> list[tuple[date | None, date | None, _Raw]]:
-    points = _breakpoints(facts)
+    points = breakpoints(facts)
     starts: list[date | None] = [None, *points]
     segments = []
     for i, since in enumerate(starts):

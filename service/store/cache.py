@@ -14,7 +14,7 @@ head the cache has not caught up with) does not use it: it goes to the database.
 What is kept: an act's record, relations and editions (its "state"), the units of one language in
 force from each day on which that language's text changes (so a date anywhere inside a version shares
 the entry), and rendered text answers (service/api/lean.py: the bytes every day with the same status,
-edition and text shares). The three kinds share one budget of weight, least recently used out whatever
+edition and text shares, and JSON answers' ETags per day and seq). The kinds share one budget of weight, least recently used out whatever
 its kind: a warm workload keeps the states and rendered answers every request touches, and the units,
 read only to render an answer not yet kept, go first (a fixed share per kind kept units while the
 states and answers of the same requests were evicted and read again).
@@ -44,6 +44,8 @@ MAX_CHANGES = 1000
 # Corrections, retractions, unit amendments and imports clear it: they are rare, and their payloads name
 # acts in many shapes. A checkpoint touches no act.
 KNOWN_OPERATIONS = frozenset({"create_act", "add_edition", "add_relation", "checkpoint"})
+# A kept ETag: its string, its key's tuple, date and int, and the LRU's entry.
+_ETAG_WEIGHT = 450
 
 
 class Lru(Generic[K, V]):
@@ -116,6 +118,31 @@ class Change:
     acts: tuple[str, ...]
 
 
+class _Waiters:
+    """The requests waiting for one head check, and the timer that ends the wait of those with a bound."""
+
+    def __init__(self) -> None:
+        self.futures: list[tuple[asyncio.Future[int], bool]] = []  # (the request's, whether it is bounded)
+        self.timer: asyncio.TimerHandle | None = None
+
+    def expire(self) -> None:
+        late = TimeoutError()
+        for future, bounded in self.futures:
+            if bounded and not future.done():
+                future.set_exception(late)
+
+    def settle(self, outcome: int | BaseException) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        for future, _ in self.futures:
+            if future.done():  # expired, or its request was cancelled
+                continue
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+
 class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
@@ -128,7 +155,8 @@ class ReadCache:
         self.states: Shelf[str, tuple[Any, int]] = Shelf(self.kept, "state")
         self.answers: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "answer")
         self.expressions: Shelf[tuple[str, str, date], tuple[Any, int]] = Shelf(self.kept, "units")
-        self._pending: asyncio.Future[int] | None = None
+        self.etags: Shelf[tuple[str, str, date, int], tuple[Any, int]] = Shelf(self.kept, "etag")
+        self._pending: _Waiters | None = None  # the requests waiting for the next check
         self._pumping = False
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
 
@@ -151,15 +179,23 @@ class ReadCache:
     def clear(self) -> None:
         self.kept.clear()
 
-    async def pin(self, pool: asyncpg.Pool) -> int:
+    async def pin(self, pool: asyncpg.Pool, *, timeout_s: float | None = None) -> int:
         """The ledger's head now, with the cache brought up to it. Requests that arrive while a check is
         in flight wait for the next one, which is sent after they arrived, so each sees every entry
-        committed before it came."""
+        committed before it came. `timeout_s`: a TimeoutError when that check has not answered so long after
+        the first request with a bound waiting for it came (one timer per check, not one per request; a
+        request cancelled while waiting leaves the check to the others)."""
+        loop = asyncio.get_running_loop()
         if self._pending is None:
-            self._pending = asyncio.get_running_loop().create_future()
+            self._pending = _Waiters()
             if not self._pumping:
-                asyncio.get_running_loop().create_task(self._pump(pool))
-        return await asyncio.shield(self._pending)
+                loop.create_task(self._pump(pool))
+        waiters = self._pending
+        future: asyncio.Future[int] = loop.create_future()
+        waiters.futures.append((future, timeout_s is not None))
+        if timeout_s is not None and waiters.timer is None:
+            waiters.timer = loop.call_later(timeout_s, waiters.expire)
+        return await future
 
     async def _pump(self, pool: asyncpg.Pool) -> None:
         self._pumping = True
@@ -167,11 +203,13 @@ class ReadCache:
             while self._pending is not None:
                 waiting, self._pending = self._pending, None
                 try:
-                    waiting.set_result(await self._catch_up(pool))
+                    head = await self._catch_up(pool)
                 except BaseException as exc:  # the waiters get the error (a 503), the next check starts afresh
-                    waiting.set_exception(exc)
+                    waiting.settle(exc)
                     if not isinstance(exc, Exception):
                         raise
+                else:
+                    waiting.settle(head)
         finally:
             self._pumping = False
 
@@ -231,3 +269,12 @@ class ReadCache:
     def keep_answer(self, key: tuple[Any, ...], answer: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:
             self.answers.put(key, (answer, read_at), weight)
+
+    def etag_of(self, key: tuple[str, str, date, int]) -> str | None:
+        """The ETag of a JSON text answer (key: act, language, day and the seq it was answered at, which
+        the body is a function of: exact whenever found)."""
+        found = self.etags.get(key)
+        return None if found is None else found[0]  # type: ignore[no-any-return]
+
+    def keep_etag(self, key: tuple[str, str, date, int], etag: str) -> None:
+        self.etags.put(key, (etag, key[3]), _ETAG_WEIGHT)

@@ -111,6 +111,28 @@ async def test_the_lean_path_answers_as_the_full_stack(
         assert _comparable(lean) == _comparable(full), (path, query, method, headers)
 
 
+async def test_every_day_of_an_interval_is_answered_from_its_rendering_as_the_full_stack_answers(pair: Pair
+                                                                                                ) -> None:
+    """Days on both sides of each change (commencement, editions, repeal), read twice on the lean server so
+    that each is answered from a rendering made for another day of its interval, with its kept ETag."""
+    days = ["2015-01-31", "2015-02-01", "2015-02-02", "2017-07-07", "2019-05-31", "2019-06-01", "2019-06-02",
+            "2020-12-31", "2021-01-01", "2021-01-02", "2030-12-31", "2031-01-01", "2031-01-02"]
+    named = {"X-Request-Id": "interval", "Authorization": f"Bearer {pair.key}"}
+    for act in pair.acts[:4]:
+        for fmt in ("json", "text"):
+            queries = [{"date": day, "lang": lang, "format": fmt} for lang in ("ru", "kk") for day in days]
+            for query in queries * 2:
+                lean = await pair.lean.get(f"/v1/acts/{act}/text", params=query, headers=named)
+                full = await pair.full.get(f"/v1/acts/{act}/text", params=query, headers=named)
+                assert _comparable(lean) == _comparable(full), (act, query)
+                if lean.status_code == 200:
+                    tagged = {**named, "If-None-Match": lean.headers["etag"]}
+                    again = await pair.lean.get(f"/v1/acts/{act}/text", params=query, headers=tagged)
+                    assert _comparable(again) == _comparable(
+                        await pair.full.get(f"/v1/acts/{act}/text", params=query, headers=tagged))
+                    assert again.status_code == 304
+
+
 async def test_a_cached_answer_follows_a_write_at_once(pair: Pair) -> None:
     auth = {"Authorization": f"Bearer {pair.key}"}
     path = f"/v1/acts/{pair.acts[0]}/text"

@@ -140,6 +140,34 @@ async def test_requests_arriving_together_share_one_check_that_sees_every_commit
         await pool.close()
 
 
+async def test_a_bounded_pin_times_out_alone_and_the_check_goes_on_for_the_others(database: str) -> None:
+    """The head check blocked (the ledger locked by another transaction): a pin with a bound gets a
+    TimeoutError at its bound, one without waits on, and both kinds get the head once the lock goes."""
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    locker = await asyncpg.connect(database)
+    try:
+        assert await cache.pin(pool) == 0
+        lock = locker.transaction()
+        await lock.start()
+        await locker.execute("LOCK TABLE ledger IN ACCESS EXCLUSIVE MODE")
+        unbounded = asyncio.ensure_future(cache.pin(pool))
+        started = asyncio.get_running_loop().time()
+        try:
+            await asyncio.wait_for(cache.pin(pool, timeout_s=0.3), 5)
+            raise AssertionError("the check is blocked: a bounded pin cannot return")
+        except TimeoutError:
+            assert 0.29 <= asyncio.get_running_loop().time() - started < 2, "at its bound, not the test's"
+        assert not unbounded.done()
+        await lock.rollback()
+        assert await unbounded == 0
+        assert await cache.pin(pool, timeout_s=5) == 0
+    finally:
+        await locker.close()
+        await cache.close(pool)
+        await pool.close()
+
+
 async def test_a_write_on_one_worker_is_seen_by_the_next_read_on_another(database: str) -> None:
     owner = await asyncpg.connect(database)
     try:
