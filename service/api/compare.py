@@ -3,17 +3,20 @@ acts, with a word-level diff of each changed unit; as JSON or as a readable HTML
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.acts import load_act
-from service.api.answers import act_state, choose_language
+from service.api.acts import path_act_id
+from service.api.answers import choose_language
 from service.api.compare_html import compare_page
 from service.api.params import invalid, language, query_date, read_as_of
+from service.api.reader import CachedAct, Reader, reader, text_changed_on
 from service.api.reads import read_response
 from service.api.render import status_json
 from service.api.render_units import by_json, segments_json
@@ -92,8 +95,8 @@ def comparison_json(c: Comparison) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-async def _compare(request: Request, act_id: str, lang: str, first: date, second: date, as_of: int) -> Comparison:
-    pool = request.app.state.pool
+async def _compare(pool: asyncpg.Pool | asyncpg.Connection, act_id: str, lang: str, first: date, second: date,
+                   as_of: int) -> Comparison:
     before = await history.state_of(pool, act_id=act_id, lang=lang, day=first, as_of=as_of) or ExpressionState()
     after = await history.state_of(pool, act_id=act_id, lang=lang, day=second, as_of=as_of) or ExpressionState()
     changes = diff_states(before, after)
@@ -115,9 +118,32 @@ async def _compare(request: Request, act_id: str, lang: str, first: date, second
     return Comparison(before, after, changes, unchanged(before, after), makers, removed_by, texts)
 
 
+def _weight(c: Comparison, found: dict[str, list[dict[str, Any]]]) -> int:
+    # Roughly what the objects take in memory: a unit version in a state or among the makers, a change with
+    # its answer (a diff's segments are counted with the texts they are cut from), a text twice over.
+    versions = len(c.before.units) + len(c.after.units) + sum(map(len, c.makers.values())) + len(c.removed_by)
+    return (4000 + 700 * versions + 1500 * len(c.changes) + 120 * len(c.same)
+            + sum(2 * sys.getsizeof(t) + 150 for t in c.texts.values()))
+
+
+async def _comparison(reads: Reader, entry: CachedAct, lang: str, first: date, second: date
+                      ) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+    """The comparison and its JSON, from the reader: the same for every two days with the same days on which
+    the text last changed before them."""
+    act_id = entry.state.act.id
+
+    async def read() -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+        c = await _compare(reads.pool, act_id, lang, first, second, reads.seq)
+        return c, comparison_json(c)
+
+    key = (act_id, lang, text_changed_on(entry, lang, first), text_changed_on(entry, lang, second))
+    return await reads.comparison(key, read, lambda found: _weight(*found))
+
+
 async def compare(request: Request) -> Response:
     as_of = await read_as_of(request)
-    act = await load_act(request, as_of.seq)
+    reads = reader(request, as_of.seq)
+    act = await reads.act(path_act_id(request))
     first, second = _required_day(request, "from"), _required_day(request, "to")
     if second < first:
         raise invalid("to must not be before from", name="to")
@@ -125,10 +151,10 @@ async def compare(request: Request) -> Response:
     if fmt not in ("json", "html"):
         raise invalid("format must be json or html", name="format")
     raw_lang = request.query_params.get("lang")
-    state = await act_state(request.app.state.pool, act, as_of=as_of.seq)
+    entry = await reads.entry(act.id)
+    state = entry.state
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    c = await _compare(request, act.id, lang, first, second, as_of.seq)
-    found = comparison_json(c)
+    c, found = await _comparison(reads, entry, lang, first, second)
     body = {
         "act": act.id, "lang": lang, "from": first.isoformat(), "to": second.isoformat(),
         "status_from": status_json(state.status(first)), "status_to": status_json(state.status(second)),
