@@ -102,7 +102,7 @@ async def _ref_rows(reads: Reader, act_id: str, ref: str) -> tuple[bool, list[tu
             return True, []
         return False, await units_store.eid_rows(reads.pool, act_id=act_id, eid=ref, as_of=reads.seq)
 
-    return await reads.unit_fact((act_id, "ref", ref), read, lambda found: 400 + 250 * len(found[1]))
+    return await reads.unit_fact((act_id, "ref", ref), read, lambda found: 300 + 250 * len(found[1]))
 
 
 async def _wid_of(reads: Reader, act_id: str, ref: str, day: date) -> str:
@@ -126,7 +126,7 @@ async def _units_with_eids_at(reads: Reader, entry: CachedAct, eids: list[str], 
     return await reads.unit_fact(
         (act_id, "eids", tuple(eids), since),
         lambda: units_store.units_with_eids_at(reads.pool, act_id=act_id, eids=eids, day=day, as_of=reads.seq),
-        lambda found: 400 + 300 * len(eids) + 250 * sum(map(len, found.values())))
+        lambda found: 150 + 60 * len(eids) + 200 * sum(map(len, found.values())))
 
 
 async def _view(request: Request, day: date, lang: str | None, as_of: int) -> UnitView:
