@@ -47,7 +47,7 @@ def _units(lang: str, three: str) -> dict[str, Any]:
 
 async def _corpus(client: httpx.AsyncClient, auth: dict[str, str]) -> dict[str, str]:
     """A law in two languages with a second edition in one, amended (a text replaced, a point renumbered, a
-    point suspended), a relation on one of its units, repealed in 2030; an act with a text without units."""
+    point suspended), a relation on an eId, repealed in 2030; an act with a text without units."""
     async def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
         r = await client.post(path, headers=auth, json=body)
         assert r.status_code == 201, r.text
@@ -73,6 +73,10 @@ async def _corpus(client: httpx.AsyncClient, auth: dict[str, str]) -> dict[str, 
                                                               "until": "2019-01-01"}]})
     await post("/v1/relations", {"type": "repeals", "source_act": ids["repealing"], "target_act": law,
                                  "effective_date": "2030-01-01"})
+    # A relation on the eId point_4, which names point_3 only from its renumbering on: which unit it is
+    # about depends on the day asked.
+    await post("/v1/relations", {"type": "suspends", "source_act": ids["repealing"], "target_act": law,
+                                 "target_unit": "point_4", "effective_date": "2013-01-01"})
     await post(f"/v1/acts/{ids['plain']}/editions", {"valid_from": "2012-01-01",
                                                      "expressions": {"ru": {"text": "Статья 1. Просто текст."}}})
     return ids
