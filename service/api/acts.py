@@ -95,7 +95,7 @@ async def create_act(request: Request) -> Response:
                          headers={"Location": f"/v1/acts/{act.id}", "X-Lextime-Seq": str(entry.seq)})
 
 
-def _path_act_id(request: Request) -> str:
+def path_act_id(request: Request) -> str:
     act_id: str = request.path_params["act_id"]
     if not ACT_ID.match(act_id):
         raise Problem(404, "not-found", "no act has this id: act ids are ULIDs such as 01HZX4Q5J8M2V7N3K9P6R1T0WB")
@@ -103,12 +103,12 @@ def _path_act_id(request: Request) -> str:
 
 
 async def load_act(request: Request, as_of: int = LATEST) -> Act:
-    return await acts_store.get_act(request.app.state.pool, act_id=_path_act_id(request), as_of=as_of)
+    return await acts_store.get_act(request.app.state.pool, act_id=path_act_id(request), as_of=as_of)
 
 
 async def get_act(request: Request) -> Response:
     as_of = await read_as_of(request)
-    act = await reader(request, as_of.seq).act(_path_act_id(request))  # the cached act, as the text reads it
+    act = await reader(request, as_of.seq).act(path_act_id(request))  # the cached act, as the text reads it
     return read_response(as_of, act_json(act))
 
 
@@ -119,7 +119,7 @@ def _asked_day(request: Request, act: Act, as_of: AsOf) -> date:
 async def act_status(request: Request) -> Response:
     as_of = await read_as_of(request)
     reads = reader(request, as_of.seq)
-    act = await reads.act(_path_act_id(request))
+    act = await reads.act(path_act_id(request))
     state = await act_state(reads, act, as_of=as_of.seq)
     day = _asked_day(request, act, as_of)
     return read_response(as_of, {"act": act.id, "date": day.isoformat(), "status": status_json(state.status(day))})
@@ -128,7 +128,7 @@ async def act_status(request: Request) -> Response:
 async def act_text(request: Request) -> Response:
     as_of = await read_as_of(request)
     reads = reader(request, as_of.seq)
-    act = await reads.act(_path_act_id(request))
+    act = await reads.act(path_act_id(request))
     raw_lang = request.query_params.get("lang")
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "text"):

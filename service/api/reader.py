@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import bisect
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from typing import Any, TypeVar
 
 import asyncpg
 from starlette.requests import Request
@@ -26,6 +29,8 @@ from service.store import editions as editions_store
 from service.store import sources as sources_store
 from service.store.cache import ReadCache
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class CachedAct:
@@ -34,6 +39,11 @@ class CachedAct:
     # Per language, the days its text answer may change (`text_answer_days`): a text answer is the same
     # from one to the day before the next, its date and seq aside.
     answer_days: dict[str, tuple[date, ...]]
+
+    @cached_property
+    def unit_change_days(self) -> list[date]:
+        """The days on which any language's units or structure change (an entry is asked about many days)."""
+        return sorted({d for days in self.change_days.values() for d in days})
 
 
 @dataclass
@@ -84,6 +94,30 @@ class Reader:
             self.cache.keep_expression(key, units, weight, read_at=self.seq)
         return units
 
+    async def unit_fact(self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]], weigh: Callable[[T], int]) -> T:
+        """What `read` gives at this seq (key: the act's id, what is read, its arguments; what is read must be
+        a function of the act's facts at the seq and of the arguments only), kept while exact."""
+        if self.cache is not None:
+            found = self.cache.unit_fact_at(key, self.seq)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        value = await read()
+        if self.cache is not None:
+            self.cache.keep_unit_fact(key, value, weigh(value), read_at=self.seq)
+        return value
+
+    async def comparison(self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]], weigh: Callable[[T], int]
+                         ) -> T:
+        """As `unit_fact`, for what a comparison of two texts of an act is made of."""
+        if self.cache is not None:
+            found = self.cache.comparison_at(key, self.seq)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        value = await read()
+        if self.cache is not None:
+            self.cache.keep_comparison(key, value, weigh(value), read_at=self.seq)
+        return value
+
     def held(self, act_id: str) -> CachedAct | None:
         """The act's cached entry when the cache holds it exact at this seq; no database read."""
         return self.cache.state_at(act_id, self.seq) if self.cache is not None else None
@@ -101,6 +135,21 @@ class Reader:
         if key is None:
             return []
         return self.cache.expression_at(key, self.seq) if self.cache is not None else None
+
+
+def text_changed_on(entry: CachedAct, lang: str, day: date) -> date | None:
+    """The last day on or before `day` on which a unit version or the structure of `lang` starts (None: none
+    does): every read of that language's units at a day gives the same from it to the next such day."""
+    days = entry.change_days.get(lang, ())
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i else None
+
+
+def units_changed_on(entry: CachedAct, day: date) -> date | None:
+    """As `text_changed_on`, over every language of the act."""
+    days = entry.unit_change_days
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i else None
 
 
 def _expression_key(entry: CachedAct, act_id: str, lang: str, day: date) -> tuple[str, str, date] | None:

@@ -9,7 +9,6 @@ from datetime import date
 
 import asyncpg
 
-from service.domain.errors import UnitNotFound
 from service.domain.facts import UNIT_STATUS_RELATIONS, pending_units, unit_facts
 from service.domain.model import Act, Edition, Relation
 from service.domain.status import Reason, UnitPending
@@ -21,20 +20,6 @@ from service.store import units as units_store
 
 def is_unit_relation(r: Relation, act_id: str) -> bool:
     return r.target_act == act_id and not r.on_whole_act and r.type in UNIT_STATUS_RELATIONS
-
-
-async def wid_of(pool: asyncpg.Pool, act_id: str, ref: str, day: date | None, *, as_of: int) -> str:
-    """The wId a reference names: a wId of the act, else the unit that had that eId on `day` (the latest
-    one to have it before, else the first after; without a day the latest)."""
-    if await units_store.wid_exists(pool, act_id=act_id, wid=ref, as_of=as_of):
-        return ref
-    rows = await units_store.eid_rows(pool, act_id=act_id, eid=ref, as_of=as_of)
-    if not rows:
-        raise UnitNotFound(f"the act has no unit with wId or eId {ref!r}", unit=ref)
-    if day is None:
-        return rows[-1][1]
-    before = [r for r in rows if r[2] <= day]
-    return (before[-1] if before else rows[0])[1]
 
 
 def relation_wid(r: Relation, wids_by_eid: Mapping[str, str] | None = None) -> str | None:

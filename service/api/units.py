@@ -3,6 +3,7 @@ at once or in one), every version of a unit in valid time, and the table of cont
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.api.acts import load_act
+from service.api.acts import load_act, path_act_id
 from service.api.answers import ActState, act_state, choose_language
 from service.api.params import AsOf, language, query_date, read_as_of
+from service.api.reader import CachedAct, Reader, reader, units_changed_on
 from service.api.reads import read_response
 from service.api.render import edition_json, status_json
 from service.api.render_units import (
@@ -30,7 +32,6 @@ from service.api.unit_answers import (
     is_unit_relation,
     primary_language,
     relation_wid,
-    wid_of,
 )
 from service.domain.editions import edition_in_force
 from service.domain.errors import UnitNotFound
@@ -82,12 +83,59 @@ class UnitView:
         return self.facts.eid
 
 
+def _rows_weight(rows: UnitRows) -> int:
+    # Roughly what the objects take in memory: a version row with its version, a structure change, a text.
+    return (1000 + 900 * sum(map(len, rows.rows.values())) + 150 * sum(map(len, rows.structure.values()))
+            + 150 * sum(map(len, rows.known.values())) + sum(sys.getsizeof(t) + 150 for t in rows.texts.values()))
+
+
+async def _unit_rows(reads: Reader, act_id: str, wid: str) -> UnitRows:
+    return await reads.unit_fact((act_id, "rows", wid),
+                                 lambda: units_store.unit_rows(reads.pool, act_id=act_id, wid=wid, as_of=reads.seq),
+                                 _rows_weight)
+
+
+async def _ref_rows(reads: Reader, act_id: str, ref: str) -> tuple[bool, list[tuple[str, str, date]]]:
+    """Whether `ref` is a wId of the act, else (lang, wId, day) of the version rows that gave a unit that eId."""
+    async def read() -> tuple[bool, list[tuple[str, str, date]]]:
+        if await units_store.wid_exists(reads.pool, act_id=act_id, wid=ref, as_of=reads.seq):
+            return True, []
+        return False, await units_store.eid_rows(reads.pool, act_id=act_id, eid=ref, as_of=reads.seq)
+
+    return await reads.unit_fact((act_id, "ref", ref), read, lambda found: 300 + 250 * len(found[1]))
+
+
+async def _wid_of(reads: Reader, act_id: str, ref: str, day: date) -> str:
+    """The wId a reference names: a wId of the act, else the unit that had that eId on `day` (the latest one
+    to have it before, else the first after)."""
+    exists, rows = await _ref_rows(reads, act_id, ref)
+    if exists:
+        return ref
+    if not rows:
+        raise UnitNotFound(f"the act has no unit with wId or eId {ref!r}", unit=ref)
+    before = [r for r in rows if r[2] <= day]
+    return (before[-1] if before else rows[0])[1]
+
+
+async def _units_with_eids_at(reads: Reader, entry: CachedAct, eids: list[str], day: date) -> dict[str, dict[str, str]]:
+    """As units_store.units_with_eids_at, from the reader: the same from each day a unit version starts on."""
+    since = units_changed_on(entry, day)
+    if not eids or since is None:
+        return {}  # no unit of the act has a version by then
+    act_id = entry.state.act.id
+    return await reads.unit_fact(
+        (act_id, "eids", tuple(eids), since),
+        lambda: units_store.units_with_eids_at(reads.pool, act_id=act_id, eids=eids, day=day, as_of=reads.seq),
+        lambda found: 150 + 60 * len(eids) + 200 * sum(map(len, found.values())))
+
+
 async def _view(request: Request, day: date, lang: str | None, as_of: int) -> UnitView:
-    pool = request.app.state.pool
-    act = await load_act(request, as_of)
-    state = await act_state(pool, act, as_of=as_of)
-    wid = await wid_of(pool, act.id, _ref(request), day, as_of=as_of)
-    rows = await units_store.unit_rows(pool, act_id=act.id, wid=wid, as_of=as_of)
+    reads = reader(request, as_of)
+    act = await reads.act(path_act_id(request))
+    entry = await reads.entry(act.id)
+    state = entry.state
+    wid = await _wid_of(reads, act.id, _ref(request), day)
+    rows = await _unit_rows(reads, act.id, wid)
     langs = [x for x in dict.fromkeys([*act.languages, *sorted(rows.rows)]) if x in rows.rows]
     if not langs:
         raise UnitNotFound(f"the act has no unit {wid}", unit=wid)
@@ -101,8 +149,7 @@ async def _view(request: Request, day: date, lang: str | None, as_of: int) -> Un
     unit_relations = [r for r in state.relations if is_unit_relation(r, act.id)]
     prefixes = ancestor_eids(eid)
     named = {r.target_unit for r in unit_relations if r.target_wid is None and r.target_unit is not None}
-    found = (await units_store.units_with_eids_at(pool, act_id=act.id, eids=sorted({*prefixes, *named}), day=day,
-                                                  as_of=as_of)).get(own, {})
+    found = (await _units_with_eids_at(reads, entry, sorted({*prefixes, *named}), day)).get(own, {})
     within = {wid} | {found[p] for p in prefixes if p in found}
     relations = [r for r in unit_relations if relation_wid(r, found) in within]
     reasons = Reasons(act, state.relations, state.editions, state.facts.commencement.reason)
@@ -129,7 +176,7 @@ async def _read_view(request: Request) -> tuple[AsOf, date, UnitView]:
     """The unit the path names, as known at the request's as_of, on the asked day (the act's today by default)."""
     lang = _lang(request)
     as_of = await read_as_of(request)
-    act = await load_act(request, as_of.seq)
+    act = await reader(request, as_of.seq).act(path_act_id(request))
     day = query_date(request) or as_of.today(act.jurisdiction)
     return as_of, day, await _view(request, day, lang, as_of.seq)
 

@@ -14,7 +14,9 @@ head the cache has not caught up with) does not use it: it goes to the database.
 What is kept: an act's record, relations and editions (its "state"), the units of one language in
 force from each day on which that language's text changes (so a date anywhere inside a version shares
 the entry), and rendered text answers (service/api/lean.py: the bytes every day with the same status,
-edition and text shares, and JSON answers' ETags per day and seq). The kinds share one budget of weight, least recently used out whatever
+edition and text shares, and JSON answers' ETags per day and seq), and what the unit and compare answers
+read (a unit's version rows, what a unit reference names, the units with some eIds from each day the text
+changes, and the comparison of two texts, keyed by the days they last changed). The kinds share one budget of weight, least recently used out whatever
 its kind: a warm workload keeps the states and rendered answers every request touches, and the units,
 read only to render an answer not yet kept, go first (a fixed share per kind kept units while the
 states and answers of the same requests were evicted and read again).
@@ -156,6 +158,9 @@ class ReadCache:
         self.answers: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "answer")
         self.expressions: Shelf[tuple[str, str, date], tuple[Any, int]] = Shelf(self.kept, "units")
         self.etags: Shelf[tuple[str, str, date, int], tuple[Any, int]] = Shelf(self.kept, "etag")
+        # What the unit and compare answers read (keys: the act's id, what it is, then its arguments).
+        self.unit_facts: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "unit_fact")
+        self.comparisons: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "comparison")
         self._pending: _Waiters | None = None  # the requests waiting for the next check
         self._pumping = False
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
@@ -261,6 +266,23 @@ class ReadCache:
     def keep_expression(self, key: tuple[str, str, date], units: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:
             self.expressions.put(key, (units, read_at), weight)
+
+    def unit_fact_at(self, key: tuple[Any, ...], seq: int) -> Any:
+        """Something read about an act's units (key: the act's id, what was read, its arguments)."""
+        return self._exact_at(self.unit_facts.get(key), seq)
+
+    def keep_unit_fact(self, key: tuple[Any, ...], fact: Any, weight: int, *, read_at: int) -> None:
+        if read_at == self.head:
+            self.unit_facts.put(key, (fact, read_at), weight)
+
+    def comparison_at(self, key: tuple[Any, ...], seq: int) -> Any:
+        """What a comparison of an act's text on two days is made of (key: the act's id, the language and
+        the days on which the text last changed before each)."""
+        return self._exact_at(self.comparisons.get(key), seq)
+
+    def keep_comparison(self, key: tuple[Any, ...], comparison: Any, weight: int, *, read_at: int) -> None:
+        if read_at == self.head:
+            self.comparisons.put(key, (comparison, read_at), weight)
 
     def answer_at(self, key: tuple[Any, ...], seq: int) -> Any:
         """A rendered answer (key: the act's id first, then what the answer is a function of)."""
