@@ -97,26 +97,16 @@ class Reader:
     async def unit_fact(self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]], weigh: Callable[[T], int]) -> T:
         """What `read` gives at this seq (key: the act's id, what is read, its arguments; what is read must be
         a function of the act's facts at the seq and of the arguments only), kept while exact."""
-        if self.cache is not None:
-            found = self.cache.unit_fact_at(key, self.seq)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-        value = await read()
-        if self.cache is not None:
-            self.cache.keep_unit_fact(key, value, weigh(value), read_at=self.seq)
-        return value
+        if self.cache is None:
+            return await read()
+        return await _kept(key, self.seq, read, weigh, self.cache.unit_fact_at, self.cache.keep_unit_fact)
 
     async def comparison(self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]], weigh: Callable[[T], int]
                          ) -> T:
         """As `unit_fact`, for what a comparison of two texts of an act is made of."""
-        if self.cache is not None:
-            found = self.cache.comparison_at(key, self.seq)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-        value = await read()
-        if self.cache is not None:
-            self.cache.keep_comparison(key, value, weigh(value), read_at=self.seq)
-        return value
+        if self.cache is None:
+            return await read()
+        return await _kept(key, self.seq, read, weigh, self.cache.comparison_at, self.cache.keep_comparison)
 
     def held(self, act_id: str) -> CachedAct | None:
         """The act's cached entry when the cache holds it exact at this seq; no database read."""
@@ -168,3 +158,14 @@ def reader(request: Request, seq: int) -> Reader:
     made = Reader(request.app.state.pool, seq, cache)
     request.state.reader = made
     return made
+
+
+async def _kept(key: tuple[Any, ...], seq: int, read: Callable[[], Awaitable[T]], weigh: Callable[[T], int],
+                found_at: Callable[[tuple[Any, ...], int], Any], keep: Callable[..., None]) -> T:
+    """The value kept under `key` exact at `seq`, else `read` and kept."""
+    found = found_at(key, seq)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = await read()
+    keep(key, value, weigh(value), read_at=seq)
+    return value
