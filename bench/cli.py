@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import report, tools
     from bench import workloads as wl
     from bench.run import Options, Runner
+    from service.logs import configure_logging
 
     if args.list:
         for w in wl.WORKLOADS:
@@ -118,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         console.print(f"bench: unknown workloads {', '.join(unknown)}; see --list", style="red")
         return 2
+    # The service code the suite runs in this process (migrations of the databases it creates, a mirror's
+    # load) logs at warning and above: the suite's own lines are the progress.
+    configure_logging(level="warning")
     logs = Path(tempfile.mkdtemp(prefix="lextime-bench-logs-"))
     options = Options(
         size=args.size or (1000 if args.quick else 10_000), growth_sizes=args.growth or (),
