@@ -1,8 +1,10 @@
 """A per-worker cache of what point-in-time answers are made of, kept exact by the ledger.
 
-Every read that uses it is first pinned to the ledger's head: one small query, shared by all the requests
-that arrive while the previous one is in flight, returns the entries recorded since the cache last
-looked, and the acts they touch are dropped from the cache before the request reads. So a cached answer
+Every read that uses it is first pinned to the ledger's head: one small query, sent after the request
+arrived and shared by all the requests waiting when it is sent, returns the entries recorded since the
+cache last looked, and the acts they touch are dropped from the cache before the request reads. Two
+such checks may be in flight at once (a request arriving during one starts the next at once, so it
+waits for one round trip, not the rest of the one in flight and then its own). So a cached answer
 is always the one the database would give at the pinned seq, on this worker as on any other: there is
 no window in which a recorded fact is not yet seen. Misses read the database at the pinned seq and are
 kept only if no entry arrived meanwhile.
