@@ -25,6 +25,7 @@ states and answers of the same requests were evicted and read again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -145,6 +146,14 @@ class _Waiters:
                 future.set_result(outcome)
 
 
+async def _give_back(pool: asyncpg.Pool, conn: asyncpg.pool.PoolConnectionProxy, *, terminate: bool) -> None:
+    # A connection the server closed was given back by the driver already: its proxy refuses everything.
+    with contextlib.suppress(asyncpg.InterfaceError):
+        if terminate:
+            conn.terminate()
+        await pool.release(conn)
+
+
 class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
@@ -217,9 +226,9 @@ class ReadCache:
                     conn = await self._connection(pool)
                     head = await self._catch_up(conn)
                 except BaseException as exc:  # the waiters get the error (a 503), the next check starts afresh
+                    waiting.settle(exc)
                     if conn is not None:
                         await self._drop(pool, conn)  # a broken connection goes back to the pool
-                    waiting.settle(exc)
                     if not isinstance(exc, Exception):
                         raise
                 else:
@@ -259,16 +268,14 @@ class ReadCache:
     async def _drop(self, pool: asyncpg.Pool, conn: asyncpg.pool.PoolConnectionProxy) -> None:
         if conn in self._held:
             self._held.remove(conn)
-            conn.terminate()  # a check may be in flight on it: it cannot be reset
-            await pool.release(conn)
+            await _give_back(pool, conn, terminate=True)
 
     async def close(self, pool: asyncpg.Pool) -> None:
         """Give the held connections back (before the pool closes, which waits for them)."""
         held, self._held, idle, self._idle = self._held, [], self._idle, []
         for conn in held:
-            if conn not in idle:  # a check is in flight on it (a slow or dead network): end it, it cannot be reset
-                conn.terminate()
-            await pool.release(conn)
+            # A check in flight on it (a slow or dead network): end it, it cannot be reset.
+            await _give_back(pool, conn, terminate=conn not in idle)
 
     # ---- keeping what was read --------------------------------------------------------------------------
 
