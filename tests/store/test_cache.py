@@ -11,6 +11,7 @@ import httpx
 
 from service.store.cache import Change, Lru, ReadCache
 from service.store.db import create_pool
+from service.store.errors import Unavailable
 from service.store.keys import insert_key
 from service.store.ledger import record
 from tests.conftest import start_server
@@ -237,6 +238,31 @@ async def test_an_earlier_check_answering_later_with_newer_entries_applies_them(
         assert cache.head == 1 and cache.state_at(act, 1) is None and cache.state_at(act, 0) is None
     finally:
         release.set()
+        await cache.close(pool)
+        await pool.close()
+
+
+async def test_a_held_connection_closed_by_the_server_fails_one_check_not_every_later_one(database: str) -> None:
+    """The server ends the connection the checks hold while it is idle, and the driver gives it back to the
+    pool on its own: the next pin answers at once (the database unavailable), and the one after it takes
+    a new connection and gets the head."""
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    killer = await asyncpg.connect(database)
+    try:
+        assert await cache.pin(pool) == 0
+        (held,) = cache._held
+        gone = asyncio.Event()
+        held.add_termination_listener(lambda _: gone.set())
+        await killer.execute("SELECT pg_terminate_backend($1)", held.get_server_pid())
+        await asyncio.wait_for(gone.wait(), 5)
+        try:
+            assert await asyncio.wait_for(cache.pin(pool), 5) == 0
+        except Unavailable:
+            pass
+        assert await asyncio.wait_for(cache.pin(pool), 5) == 0
+    finally:
+        await killer.close()
         await cache.close(pool)
         await pool.close()
 
