@@ -163,8 +163,9 @@ def create_app(settings: Settings) -> Starlette:
         checkpoints: asyncio.Task[None] | None = None
         app.state.metrics.watch_pool(app.state.pool)
         # The per-worker cache of point-in-time answers' facts, kept exact by the ledger (0 MB: none).
-        # It holds one connection of the pool for its checks, so a pool of one connection has no cache.
-        app.state.read_cache = (ReadCache(max_bytes=settings.cache_mb * 2**20)
+        # It holds a connection of the pool for each head check in flight (two when the pool has room for
+        # them and for the handlers, else one), so a pool of one connection has no cache.
+        app.state.read_cache = (ReadCache(max_bytes=settings.cache_mb * 2**20, checks=2 if settings.pool_max >= 4 else 1)
                                 if settings.cache_mb and settings.pool_max > 1 else None)
         try:
             await listener.start()

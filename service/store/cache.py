@@ -1,8 +1,10 @@
 """A per-worker cache of what point-in-time answers are made of, kept exact by the ledger.
 
-Every read that uses it is first pinned to the ledger's head: one small query, shared by all the requests
-that arrive while the previous one is in flight, returns the entries recorded since the cache last
-looked, and the acts they touch are dropped from the cache before the request reads. So a cached answer
+Every read that uses it is first pinned to the ledger's head: one small query, sent after the request
+arrived and shared by all the requests waiting when it is sent, returns the entries recorded since the
+cache last looked, and the acts they touch are dropped from the cache before the request reads. Two
+such checks may be in flight at once (a request arriving during one starts the next at once, so it
+waits for one round trip, not the rest of the one in flight and then its own). So a cached answer
 is always the one the database would give at the pinned seq, on this worker as on any other: there is
 no window in which a recorded fact is not yet seen. Misses read the database at the pinned seq and are
 kept only if no entry arrived meanwhile.
@@ -25,6 +27,7 @@ states and answers of the same requests were evicted and read again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -145,12 +148,21 @@ class _Waiters:
                 future.set_result(outcome)
 
 
+async def _give_back(pool: asyncpg.Pool, conn: asyncpg.pool.PoolConnectionProxy, *, terminate: bool) -> None:
+    # A connection the server closed was given back by the driver already: its proxy refuses everything.
+    with contextlib.suppress(asyncpg.InterfaceError):
+        if terminate:
+            conn.terminate()
+        await pool.release(conn)
+
+
 class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
-    def __init__(self, *, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, *, max_bytes: int = 64 * 2**20, checks: int = 2) -> None:
         """`max_bytes`: about what the kept objects take in memory, states, texts and rendered answers
-        together."""
+        together. `checks`: how many head checks may be in flight at once, each holding a connection of
+        the pool."""
         self.head = 0
         # Values are (what was read, the seq it was read at); keys start with the act's id.
         self.kept: Lru[tuple[Hashable, str, Any], tuple[Any, int]] = Lru(max_bytes)
@@ -162,8 +174,10 @@ class ReadCache:
         self.unit_facts: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "unit_fact")
         self.comparisons: Shelf[tuple[Any, ...], tuple[Any, int]] = Shelf(self.kept, "comparison")
         self._pending: _Waiters | None = None  # the requests waiting for the next check
-        self._pumping = False
-        self._conn: asyncpg.pool.PoolConnectionProxy | None = None  # held for the checks: no acquire, no reset
+        self._checks = checks
+        self._pumps = 0  # lanes of checks running
+        self._held: list[asyncpg.pool.PoolConnectionProxy] = []  # held for the checks: no acquire, no reset
+        self._idle: list[asyncpg.pool.PoolConnectionProxy] = []  # held and no check in flight on it
 
     # ---- keeping exact ----------------------------------------------------------------------------------
 
@@ -185,15 +199,18 @@ class ReadCache:
         self.kept.clear()
 
     async def pin(self, pool: asyncpg.Pool, *, timeout_s: float | None = None) -> int:
-        """The ledger's head now, with the cache brought up to it. Requests that arrive while a check is
-        in flight wait for the next one, which is sent after they arrived, so each sees every entry
-        committed before it came. `timeout_s`: a TimeoutError when that check has not answered so long after
-        the first request with a bound waiting for it came (one timer per check, not one per request; a
-        request cancelled while waiting leaves the check to the others)."""
+        """The ledger's head now, with the cache brought up to it. A request waits for the next check sent
+        after it arrived, so it sees every entry committed before it came: checks overlap (at most
+        `checks` in flight, one held connection each), so one arriving while a check is in flight starts
+        another at once rather than waiting for the first to end. `timeout_s`: a TimeoutError when that
+        check has not answered so long after the first request with a bound waiting for it came (one
+        timer per check, not one per request; a request cancelled while waiting leaves the check to the
+        others)."""
         loop = asyncio.get_running_loop()
         if self._pending is None:
             self._pending = _Waiters()
-            if not self._pumping:
+            if self._pumps < self._checks:
+                self._pumps += 1
                 loop.create_task(self._pump(pool))
         waiters = self._pending
         future: asyncio.Future[int] = loop.create_future()
@@ -203,46 +220,67 @@ class ReadCache:
         return await future
 
     async def _pump(self, pool: asyncpg.Pool) -> None:
-        self._pumping = True
+        """One lane of checks (counted from its creation): while requests wait, take them all and send one
+        check for them, on a connection no other check is using."""
         try:
             while self._pending is not None:
+                # Taken before the query is sent: every request taken arrived before the check began.
                 waiting, self._pending = self._pending, None
+                conn = None
                 try:
-                    head = await self._catch_up(pool)
+                    conn = await self._connection(pool)
+                    head = await self._catch_up(conn)
                 except BaseException as exc:  # the waiters get the error (a 503), the next check starts afresh
                     waiting.settle(exc)
+                    if conn is not None:
+                        await self._drop(pool, conn)  # a broken connection goes back to the pool
                     if not isinstance(exc, Exception):
                         raise
                 else:
+                    if conn in self._held:  # not given back by a close meanwhile
+                        self._idle.append(conn)
                     waiting.settle(head)
         finally:
-            self._pumping = False
+            self._pumps -= 1
 
-    async def _catch_up(self, pool: asyncpg.Pool) -> int:
+    async def _connection(self, pool: asyncpg.Pool) -> asyncpg.pool.PoolConnectionProxy:
+        if self._idle:
+            return self._idle.pop()
         async with translate():
-            if self._conn is None:
-                self._conn = await pool.acquire()
-            try:
-                rows = await self._conn.fetch(q("ledger_changes_since"), self.head, MAX_CHANGES + 1)
-                head = await self._conn.fetchval(q("ledger_head_seq")) if len(rows) > MAX_CHANGES else None
-            except BaseException:
-                await self.close(pool)  # a broken connection goes back to the pool, the next check takes another
-                raise
+            conn = await pool.acquire()
+        self._held.append(conn)
+        return conn
+
+    async def _catch_up(self, conn: asyncpg.pool.PoolConnectionProxy) -> int:
+        """Apply the entries recorded since the head as it is when the check is sent. Checks in flight
+        together may answer in any order: each answer holds every entry after the seq it asked from
+        (the cache's head then, at most its head now), so applying the part past the current head leaves
+        no entry up to the new head unapplied, and an answer older than the head changes nothing."""
+        since = self.head
+        async with translate():
+            rows = await self._changes_since(conn, since)
+            head = await conn.fetchval(q("ledger_head_seq")) if len(rows) > MAX_CHANGES else None
         if head is not None:
             self.clear()
             self.head = max(self.head, int(head))
             return self.head
-        self.apply([Change(r["seq"], r["operation"], tuple(r["acts"])) for r in rows])
+        self.apply([Change(r["seq"], r["operation"], tuple(r["acts"])) for r in rows if r["seq"] > self.head])
         return self.head
 
+    async def _changes_since(self, conn: asyncpg.pool.PoolConnectionProxy, since: int) -> list[asyncpg.Record]:
+        return await conn.fetch(q("ledger_changes_since"), since, MAX_CHANGES + 1)  # type: ignore[no-any-return]
+
+    async def _drop(self, pool: asyncpg.Pool, conn: asyncpg.pool.PoolConnectionProxy) -> None:
+        if conn in self._held:
+            self._held.remove(conn)
+            await _give_back(pool, conn, terminate=True)
+
     async def close(self, pool: asyncpg.Pool) -> None:
-        """Give the held connection back (before the pool closes, which waits for it)."""
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
-        if self._pumping:  # a check is in flight on it (a slow or dead network): end it, it cannot be reset
-            conn.terminate()
-        await pool.release(conn)
+        """Give the held connections back (before the pool closes, which waits for them)."""
+        held, self._held, idle, self._idle = self._held, [], self._idle, []
+        for conn in held:
+            # A check in flight on it (a slow or dead network): end it, it cannot be reset.
+            await _give_back(pool, conn, terminate=conn not in idle)
 
     # ---- keeping what was read --------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import httpx
 
 from service.store.cache import Change, Lru, ReadCache
 from service.store.db import create_pool
+from service.store.errors import Unavailable
 from service.store.keys import insert_key
 from service.store.ledger import record
 from tests.conftest import start_server
@@ -119,10 +120,10 @@ async def test_requests_arriving_together_share_one_check_that_sees_every_commit
     checks = 0
     real = cache._catch_up
 
-    async def counted(p: asyncpg.Pool) -> int:
+    async def counted(conn: asyncpg.pool.PoolConnectionProxy) -> int:
         nonlocal checks
         checks += 1
-        return await real(p)
+        return await real(conn)
 
     cache._catch_up = counted  # type: ignore[method-assign]
     try:
@@ -164,6 +165,104 @@ async def test_a_bounded_pin_times_out_alone_and_the_check_goes_on_for_the_other
         assert await cache.pin(pool, timeout_s=5) == 0
     finally:
         await locker.close()
+        await cache.close(pool)
+        await pool.close()
+
+
+async def test_a_request_arriving_during_a_check_is_answered_by_a_check_sent_after_it(database: str) -> None:
+    """A check answered from the ledger as it was before a write, and held before it is applied; the write
+    is acknowledged, then a request comes: it gets a head that includes the write from a second check
+    while the first is still held, and the first's older answer, applied after, moves nothing back."""
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    real = cache._changes_since
+    answered, release = asyncio.Event(), asyncio.Event()
+    checks = 0
+
+    async def first_held(conn: asyncpg.pool.PoolConnectionProxy, since: int) -> list[asyncpg.Record]:
+        nonlocal checks
+        checks += 1
+        rows = await real(conn, since)
+        if checks == 1:
+            answered.set()
+            await release.wait()
+        return rows
+
+    try:
+        assert await cache.pin(pool) == 0
+        cache.keep_state(_act_payload(0)["act"]["id"], "read at 0", 10, read_at=0)  # type: ignore[index]
+        cache._changes_since = first_held  # type: ignore[method-assign]
+        first = asyncio.ensure_future(cache.pin(pool))
+        await answered.wait()
+        await record(pool, actor="t", operation="create_act", payload=_act_payload(0))
+        assert await asyncio.wait_for(cache.pin(pool), 5) == 1, "not the first check's answer, nor after it"
+        assert not first.done() and checks == 2
+        assert cache.state_at(_act_payload(0)["act"]["id"], 1) is None  # type: ignore[index]
+        release.set()
+        assert await first == 1
+        assert cache.head == 1
+    finally:
+        release.set()
+        await cache.close(pool)
+        await pool.close()
+
+
+async def test_an_earlier_check_answering_later_with_newer_entries_applies_them(database: str) -> None:
+    """Two checks in flight: the first sent waits before its query (its snapshot comes last), the second
+    answers with the ledger before a write; the first then sees the write and the cache applies it."""
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    real = cache._changes_since
+    sent, release = asyncio.Event(), asyncio.Event()
+    checks = 0
+
+    async def first_late(conn: asyncpg.pool.PoolConnectionProxy, since: int) -> list[asyncpg.Record]:
+        nonlocal checks
+        checks += 1
+        if checks == 1:
+            sent.set()
+            await release.wait()
+        return await real(conn, since)
+
+    act = _act_payload(0)["act"]["id"]  # type: ignore[index]
+    try:
+        assert await cache.pin(pool) == 0
+        cache._changes_since = first_late  # type: ignore[method-assign]
+        first = asyncio.ensure_future(cache.pin(pool))
+        await sent.wait()
+        assert await asyncio.wait_for(cache.pin(pool), 5) == 0
+        cache.keep_state(act, "read at 0", 10, read_at=0)
+        await record(pool, actor="t", operation="create_act", payload=_act_payload(0))
+        release.set()
+        assert await first == 1
+        assert cache.head == 1 and cache.state_at(act, 1) is None and cache.state_at(act, 0) is None
+    finally:
+        release.set()
+        await cache.close(pool)
+        await pool.close()
+
+
+async def test_a_held_connection_closed_by_the_server_fails_one_check_not_every_later_one(database: str) -> None:
+    """The server ends the connection the checks hold while it is idle, and the driver gives it back to the
+    pool on its own: the next pin answers at once (the database unavailable), and the one after it takes
+    a new connection and gets the head."""
+    pool = await create_pool(database, min_size=2, max_size=4)
+    cache = ReadCache()
+    killer = await asyncpg.connect(database)
+    try:
+        assert await cache.pin(pool) == 0
+        (held,) = cache._held
+        gone = asyncio.Event()
+        held.add_termination_listener(lambda _: gone.set())
+        await killer.execute("SELECT pg_terminate_backend($1)", held.get_server_pid())
+        await asyncio.wait_for(gone.wait(), 5)
+        try:
+            assert await asyncio.wait_for(cache.pin(pool), 5) == 0
+        except Unavailable:
+            pass
+        assert await asyncio.wait_for(cache.pin(pool), 5) == 0
+    finally:
+        await killer.close()
         await cache.close(pool)
         await pool.close()
 
