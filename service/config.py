@@ -94,7 +94,7 @@ class Settings:
     request_timeout_s: float = 30.0
     metrics: str = "protected"
     cors_origins: tuple[str, ...] = ()
-    cache_mb: int = 64
+    cache_mb: int = 48  # each worker stays under 150 MB RSS (docs/performance.md)
     lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
 
     @classmethod
@@ -129,7 +129,7 @@ class Settings:
             request_timeout_s=_float(env, "LEXTIME_REQUEST_TIMEOUT_S", 30.0),
             metrics=_choice(env, "LEXTIME_METRICS", "protected", ("public", "protected", "off")),
             cors_origins=_origins(env, "LEXTIME_CORS_ORIGINS"),
-            cache_mb=_int(env, "LEXTIME_CACHE_MB", 64, minimum=0),
+            cache_mb=_int(env, "LEXTIME_CACHE_MB", 48, minimum=0),
             lean_reads=_bool(env, "LEXTIME_LEAN_READS", True),
         )
         if settings.pool_min > settings.pool_max:

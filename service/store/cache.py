@@ -159,7 +159,7 @@ async def _give_back(pool: asyncpg.Pool, conn: asyncpg.pool.PoolConnectionProxy,
 class ReadCache:
     """The cached facts of one worker and the ledger seq they are exact at."""
 
-    def __init__(self, *, max_bytes: int = 64 * 2**20, checks: int = 2) -> None:
+    def __init__(self, *, max_bytes: int = 48 * 2**20, checks: int = 2) -> None:
         """`max_bytes`: about what the kept objects take in memory, states, texts and rendered answers
         together. `checks`: how many head checks may be in flight at once, each holding a connection of
         the pool."""
