@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from service.store.db import create_pool
 from service.store.keys import SCOPES, insert_key, revoke_key
-from tests.conftest import Api, served, with_database
+from tests.conftest import Api, served
 
 ACT = {"jurisdiction": "kz", "type": "decree", "number": "12", "adopted_on": "2019-05-05", "titles": {"ru": "Указ"}}
 TOKEN = re.compile(r"^lx_(?P<id>[0-9a-f]{16})_(?P<secret>[A-Za-z0-9_-]{43})$")
@@ -156,7 +156,7 @@ async def login_role(database: str, owner: asyncpg.Connection) -> AsyncIterator[
     name = f"lextime_svc_{uuid.uuid4().hex[:8]}"
     await owner.execute(f'CREATE ROLE "{name}" LOGIN IN ROLE lextime_app')
     try:
-        yield with_database(database, database.rsplit("/", 1)[1]).replace("//postgres@", f"//{name}@", 1)
+        yield database.replace("//postgres@", f"//{name}@", 1)
     finally:
         await owner.execute(f'DROP ROLE IF EXISTS "{name}"')
 

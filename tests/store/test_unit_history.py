@@ -23,6 +23,7 @@ from service.api.editions import parse_edition
 from service.domain.ledger import LedgerEntry
 from service.store import history, projections
 from service.store.db import LATEST, create_pool
+from tests.conftest import with_database
 
 D = timedelta(days=1)
 LANGS = ("kk", "ru")
@@ -218,7 +219,7 @@ async def test_replaying_the_ledger_rebuilds_the_same_tables(pool: asyncpg.Pool,
     admin = await asyncpg.connect(server_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-        replica = await asyncpg.connect(server_dsn.rsplit("/", 1)[0] + "/" + name)
+        replica = await asyncpg.connect(with_database(server_dsn, name))
         try:
             await replica.set_type_codec("jsonb", schema="pg_catalog", encoder=_json, decoder=_unjson)
             await replica.executemany("INSERT INTO texts (sha256, body) VALUES ($1, $2)",
