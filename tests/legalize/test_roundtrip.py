@@ -18,7 +18,7 @@ from service.legalize.commits import CommitType, parse_message
 from service.legalize.frontmatter import law_meta, split_document
 from service.legalize.manifest import law_path, parse_manifest
 from tests.api.test_concept import Concept, concept  # noqa: F401  (the fixture that records the Concept)
-from tests.conftest import SHARED_DATA, Api
+from tests.conftest import Api, shared_data
 from tests.legalize import oracle
 from tests.legalize.conftest import answers, export_repo, git, import_repo
 
@@ -162,7 +162,7 @@ async def test_the_adilet_sample_imported_as_adilet_round_trips(api: Api, other_
                                                                 other_api: httpx.AsyncClient,
                                                                 tmp_path: Path) -> None:
     """The shared Adilet document (the Concept) as `lextime import` records it: one import_document entry."""
-    docs, missing = batch.documents([SHARED_DATA / "adilet" / "ukaz-2015-12-28-148-concept.txt"])
+    docs, missing = batch.documents([shared_data("adilet/ukaz-2015-12-28-148-concept.txt")])
     assert missing == []
     outcomes = await batch.import_all(api.dsn, docs, actor="test", retrieved_at=None, done=lambda _: None)
     assert [o.error for o in outcomes] == [None]
