@@ -19,9 +19,10 @@ the entry), and rendered text answers (service/api/lean.py: the bytes every day 
 edition and text shares, and JSON answers' ETags per day and seq), and what the unit and compare answers
 read (a unit's version rows, what a unit reference names, the units with some eIds from each day the text
 changes, and the comparison of two texts, keyed by the days they last changed). The kinds share one budget of weight, least recently used out whatever
-its kind: a warm workload keeps the states and rendered answers every request touches, and the units,
-read only to render an answer not yet kept, go first (a fixed share per kind kept units while the
-states and answers of the same requests were evicted and read again).
+its kind: a warm workload keeps the states and rendered answers every request touches (a fixed share per
+kind kept units while the states and answers of the same requests were evicted and read again). The
+units, read only to render an answer not yet kept, are kept cold: placed as if least recently used, so
+they go first unless asked for again.
 """
 
 from __future__ import annotations
@@ -68,17 +69,22 @@ class Lru(Generic[K, V]):
         self._items.move_to_end(key)
         return found[0]
 
-    def put(self, key: K, value: V, weight: int = 1) -> None:
+    def put(self, key: K, value: V, weight: int = 1, *, cold: bool = False) -> None:
+        """Keep `value`, the least recently used out until it fits. `cold`: kept as if least recently
+        used itself, so that it goes first unless it is asked for again (what is read only to build
+        something kept on its own)."""
         if weight > self.capacity:
             return
         old = self._items.pop(key, None)
         if old is not None:
             self.weight -= old[1]
-        self._items[key] = (value, weight)
-        self.weight += weight
-        while self.weight > self.capacity:
+        while self.weight + weight > self.capacity:
             _, (_, w) = self._items.popitem(last=False)
             self.weight -= w
+        self._items[key] = (value, weight)
+        self.weight += weight
+        if cold:
+            self._items.move_to_end(key, last=False)
 
     def drop_where(self, act_ids: set[str]) -> None:
         for key in [k for k in self._items if _act_of(k) in act_ids]:
@@ -109,8 +115,8 @@ class Shelf(Generic[K, V]):
     def get(self, key: K) -> V | None:
         return self._lru.get((_act_of(key), self._kind, key))
 
-    def put(self, key: K, value: V, weight: int = 1) -> None:
-        self._lru.put((_act_of(key), self._kind, key), value, weight)
+    def put(self, key: K, value: V, weight: int = 1, *, cold: bool = False) -> None:
+        self._lru.put((_act_of(key), self._kind, key), value, weight, cold=cold)
 
     def __len__(self) -> int:
         return sum(1 for _, kind, _ in self._lru if kind == self._kind)
@@ -303,7 +309,11 @@ class ReadCache:
 
     def keep_expression(self, key: tuple[str, str, date], units: Any, weight: int, *, read_at: int) -> None:
         if read_at == self.head:
-            self.expressions.put(key, (units, read_at), weight)
+            # Cold: the units of a day are read to render answers, which are kept on their own; kept
+            # hot, they took two fifths of the budget under the Zipf text load and pushed out the states
+            # and answers every request needs. Asked for again (another format, another interval of the
+            # same text, a route that renders from them each time), they stay like anything else.
+            self.expressions.put(key, (units, read_at), weight, cold=True)
 
     def unit_fact_at(self, key: tuple[Any, ...], seq: int) -> Any:
         """Something read about an act's units (key: the act's id, what was read, its arguments)."""

@@ -31,6 +31,36 @@ def test_lru_keeps_within_its_weight_and_drops_the_least_recent() -> None:
     assert lru.get(("a", 1)) is None and lru.get(("b", 0)) == "w" and lru.weight == 3
 
 
+def test_a_cold_value_goes_first_unless_asked_for_again() -> None:
+    lru: Lru[tuple[str, int], str] = Lru(9)
+    lru.put(("hot", 0), "h0", 3)
+    lru.put(("cold", 0), "c0", 3, cold=True)
+    lru.put(("hot", 1), "h1", 3)
+    lru.put(("hot", 2), "h2", 3)  # full: the cold value goes, though the first hot one is older
+    assert lru.get(("cold", 0)) is None and lru.get(("hot", 0)) == "h0" and lru.weight == 9
+    lru.put(("cold", 1), "c1", 3, cold=True)  # room is made before it is placed: it is kept, an old one goes
+    assert lru.get(("cold", 1)) == "c1"  # asked for again: the most recent now
+    assert lru.get(("hot", 1)) is None and len(lru) == 3
+    lru.put(("hot", 3), "h3", 3)
+    assert lru.get(("cold", 1)) == "c1" and lru.get(("hot", 2)) is None
+
+
+def test_units_are_kept_cold_and_states_and_answers_hot() -> None:
+    """Units are read to render answers that are kept on their own; under a full budget they give way to
+    the states and answers requests keep asking for, not the other way round."""
+    cache = ReadCache(max_bytes=40)
+    cache.keep_state("A", "state A", 10, read_at=0)
+    cache.keep_answer(("A", "ru", "json", 1), "answer A", 10, read_at=0)
+    for day in (1, 2, 3):  # each read to render one answer, never asked for again
+        cache.keep_expression(("A", "ru", date(2020, 1, day)), ["unit"], 10, read_at=0)
+        cache.keep_answer(("A", "ru", "json", 10 + day), f"answer {day}", 5, read_at=0)
+    assert cache.state_at("A", 0) == "state A" and cache.answer_at(("A", "ru", "json", 1), 0) == "answer A"
+    assert [cache.answer_at(("A", "ru", "json", 10 + day), 0) for day in (1, 2, 3)] == [
+        "answer 1", "answer 2", "answer 3"]
+    assert cache.expression_at(("A", "ru", date(2020, 1, 1)), 0) is None
+    assert cache.kept.weight <= 40
+
+
 def _filled() -> ReadCache:
     cache = ReadCache(max_bytes=2**20)
     for act in ("A", "B", "C"):
@@ -75,8 +105,8 @@ def test_the_kinds_share_one_budget_and_the_least_recent_goes_first_whatever_its
     assert cache.state_at("A", 0) is None  # the least recent went: A's state, the first kept
     for act in ("B", "C"):  # a warm workload reads its states and answers again, not the units
         assert cache.state_at(act, 0) == f"state {act}" and cache.answer_at((act, "ru", "json"), 0) == f"answer {act}"
-    cache.keep_state("D", "state D", 25, read_at=0)  # A's answer goes, then the units, not B's or C's
-    assert cache.answer_at(("A", "ru", "json"), 0) is None and cache.expression_at(units, 0) is None
+    cache.keep_state("D", "state D", 25, read_at=0)  # the units go (kept cold), not A's answer, B's or C's
+    assert cache.expression_at(units, 0) is None and cache.answer_at(("A", "ru", "json"), 0) == "answer A"
     assert cache.state_at("B", 0) == "state B" and cache.state_at("D", 0) == "state D"
     assert cache.kept.weight <= 100 and len(cache.expressions) == 0
     cache.apply([Change(1, "add_edition", ("B",))])
