@@ -119,26 +119,47 @@ async def _compare(pool: asyncpg.Pool | asyncpg.Connection, act_id: str, lang: s
 
 
 Found = dict[str, list[dict[str, Any]]]
+FOUND = ("added", "repealed", "changed", "renumbered")
 
 
-def _weight(found: Found, same: list[dict[str, str]]) -> int:
-    # Roughly what the objects take in memory, a multiple of their JSON's length (calibrated with
-    # tracemalloc on the synthetic corpus).
-    return 2000 + 4 * len(orjson.dumps(found)) + 300 * len(same)
+@dataclass(frozen=True)
+class Compared:
+    """What a comparison answers (its four lists of changes and the unchanged units), each list kept as the
+    JSON the answer embeds and its length: one buffer per list, not a dict per unit and segment (which
+    took four times the bytes of their JSON and left the worker's small-object arenas fragmented)."""
+
+    parts: dict[str, bytes]
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, found: Found, same: list[dict[str, str]]) -> Compared:
+        lists: dict[str, list[Any]] = {**found, "unchanged": same}
+        return cls({k: orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS) for k, v in lists.items()},
+                   {k: len(v) for k, v in lists.items()})
+
+    @property
+    def weight(self) -> int:
+        return 600 + sum(len(b) + 150 for b in self.parts.values())
+
+    def fragments(self) -> dict[str, orjson.Fragment]:
+        return {k: orjson.Fragment(b) for k, b in self.parts.items()}
+
+    def lists(self) -> dict[str, list[Any]]:
+        """The lists themselves (the HTML page walks them)."""
+        return {k: orjson.loads(b) for k, b in self.parts.items()}
 
 
-async def _comparison(reads: Reader, entry: CachedAct, lang: str, first: date, second: date
-                      ) -> tuple[Found, list[dict[str, str]]]:
+async def _comparison(reads: Reader, entry: CachedAct, lang: str, first: date, second: date) -> Compared:
     """What the comparison answers (the changes, and the unchanged units), from the reader: the same for
     every two days with the same days on which the text last changed before them."""
     act_id = entry.state.act.id
 
-    async def read() -> tuple[Found, list[dict[str, str]]]:
+    async def read() -> Compared:
         c = await _compare(reads.pool, act_id, lang, first, second, reads.seq)
-        return comparison_json(c), [{"wId": w, "eId": c.after.units[w].eid} for w in c.same]
+        return Compared.of(comparison_json(c), [{"wId": w, "eId": c.after.units[w].eid} for w in c.same])
 
     key = (act_id, lang, text_changed_on(entry, lang, first), text_changed_on(entry, lang, second))
-    return await reads.comparison(key, read, lambda found: _weight(*found))
+    return await reads.comparison(key, read, lambda compared: compared.weight)
 
 
 async def compare(request: Request) -> Response:
@@ -155,17 +176,18 @@ async def compare(request: Request) -> Response:
     entry = await reads.entry(act.id)
     state = entry.state
     lang = choose_language(state, language(raw_lang) if raw_lang is not None else None)
-    found, same = await _comparison(reads, entry, lang, first, second)
+    compared = await _comparison(reads, entry, lang, first, second)
     body = {
         "act": act.id, "lang": lang, "from": first.isoformat(), "to": second.isoformat(),
         "status_from": status_json(state.status(first)), "status_to": status_json(state.status(second)),
-        "summary": {k: len(v) for k, v in found.items()} | {"unchanged": len(same)},
-        **found,
-        "unchanged": same,
+        "summary": compared.counts,
+        **compared.fragments(),
     }
     if fmt == "html":
+        found = compared.lists()
+        body |= found
         names = {}
-        for maker in {m["act"] for k in ("added", "repealed", "changed", "renumbered") for x in found[k]
+        for maker in {m["act"] for k in FOUND for x in found[k]
                       for m in x["by"] if m["act"]}:
             names[maker] = await acts_store.get_act(request.app.state.pool, act_id=maker, as_of=as_of.seq)
         return Response(compare_page(act, body, names), media_type="text/html; charset=utf-8")
