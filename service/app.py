@@ -49,7 +49,7 @@ from service.domain.errors import DomainError
 from service.domain.ratelimit import Rate, RateLimiter
 from service.errors import Problem, from_domain, problem_response
 from service.metrics import Metrics, MetricsMiddleware
-from service.middleware import RequestLog, SecurityHeaders
+from service.middleware import InFlightLimit, RequestLog, SecurityHeaders
 from service.signing import load_signer
 from service.store.cache import ReadCache
 from service.store.db import create_pool
@@ -199,7 +199,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()
     # Added innermost first: CORS (off unless origins are configured), metrics, the lean path of text reads,
-    # the request log (with the last-resort problem for unexpected errors), and the security headers on
+    # the bound on requests in progress, the request log (with the last-resort problem for unexpected errors), and the security headers on
     # everything, that one included.
     if settings.cors_origins:
         app.add_middleware(
@@ -213,6 +213,8 @@ def create_app(settings: Settings) -> Starlette:
     if settings.lean_reads and not settings.private_reads and not settings.cors_origins:
         # Text reads answered here skip metrics' middleware (they count themselves), routing and the guard.
         app.add_middleware(LeanText, state=app.state, route=next(r for r in ROUTES if r.path == TEXT_ROUTE))
+    if settings.max_in_flight:
+        app.add_middleware(InFlightLimit, limit=settings.max_in_flight)
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app

@@ -96,6 +96,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     cache_mb: int = 48  # each worker stays under 150 MB RSS (docs/performance.md)
     lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
+    max_in_flight: int = 256  # requests in progress per worker; more: 503 overloaded (0: no bound)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +132,7 @@ class Settings:
             cors_origins=_origins(env, "LEXTIME_CORS_ORIGINS"),
             cache_mb=_int(env, "LEXTIME_CACHE_MB", 48, minimum=0),
             lean_reads=_bool(env, "LEXTIME_LEAN_READS", True),
+            max_in_flight=_int(env, "LEXTIME_MAX_IN_FLIGHT", 256, minimum=0),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -103,3 +103,40 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# The paths a load balancer probes: answered even when the worker sheds load, so that it is not taken for dead.
+_PROBES = ("/healthz", "/readyz")
+
+
+class InFlightLimit:
+    """At most `limit` requests in progress in this worker; one more is answered at once `503` `overloaded`
+    with `Retry-After`, before anything is read for it. Without a bound, a burst beyond what the worker can
+    serve queues every request it accepts: each then waits longer than its client will, and the worker's
+    memory grows with the queue and stays grown (a burst of new connections at 10,000 a second, twice what
+    two workers answer, left them at 143–154 MB RSS where they had stayed under 115)."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in _PROBES:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            body = orjson.dumps({"type": "urn:lextime:problem:overloaded", "title": "Service Unavailable",
+                                 "status": 503, "detail": f"this worker is answering {self.in_flight} requests, "
+                                 "as many as it takes at once; retry after Retry-After seconds",
+                                 "instance": scope["path"]})
+            await send({"type": "http.response.start", "status": 503,
+                        "headers": [(b"content-type", b"application/problem+json"), (b"retry-after", b"1"),
+                                    (b"content-length", b"%d" % len(body))]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1

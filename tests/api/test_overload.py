@@ -1,0 +1,76 @@
+"""The bound on requests in progress per worker, over HTTP: one request more than LEXTIME_MAX_IN_FLIGHT is
+answered at once 503 `overloaded` with Retry-After, the probes still answer, and the requests in progress
+finish as if nothing happened."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from service.config import ConfigError, Settings
+from service.middleware import InFlightLimit
+from tests.conftest import start_server
+
+
+def _limit_of(app: object) -> InFlightLimit:
+    """The bound in the app's middleware stack (built on the first request)."""
+    layer = getattr(app, "middleware_stack", None)
+    while layer is not None and not isinstance(layer, InFlightLimit):
+        layer = getattr(layer, "app", None)
+    assert isinstance(layer, InFlightLimit), "the stack has no InFlightLimit"
+    return layer
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_in_progress_finishes(
+        database: str) -> None:
+    server, task, base = await start_server(database, LEXTIME_MAX_IN_FLIGHT="1")
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            assert (await client.get("/v1/acts")).status_code == 200  # builds the stack, leaves nothing in flight
+            limit = _limit_of(server.config.app)
+            assert limit.in_flight == 0
+            release = asyncio.Event()
+
+            async def body() -> AsyncIterator[bytes]:
+                yield b'{"lookups": ['
+                await release.wait()  # the request stays in progress until the test lets it end
+                yield b"]}"
+
+            held = asyncio.create_task(client.post("/v1/batch/text", content=body(),
+                                                   headers={"content-type": "application/json"}))
+            async with asyncio.timeout(10):
+                while limit.in_flight == 0:  # the server has taken the held request's headers
+                    await asyncio.sleep(0)
+
+            shed = await client.get("/v1/acts", headers={"X-Request-Id": "shed-1"})
+            assert shed.status_code == 503
+            assert shed.headers["content-type"] == "application/problem+json"
+            assert shed.headers["retry-after"] == "1"
+            assert shed.headers["x-request-id"] == "shed-1"  # the request log and the security headers still wrap it
+            assert shed.headers["x-content-type-options"] == "nosniff"
+            problem = shed.json()
+            assert problem["type"] == "urn:lextime:problem:overloaded" and problem["status"] == 503
+            assert problem["instance"] == "/v1/acts"
+            assert (await client.get("/healthz")).status_code == 200  # probes are not counted nor refused
+            assert limit.in_flight == 1
+
+            release.set()
+            answered = await held
+            assert answered.status_code == 400, answered.text  # an empty batch: refused on its merits, not shed
+            assert answered.json()["type"] != "urn:lextime:problem:overloaded"
+            assert limit.in_flight == 0
+            assert (await client.get("/v1/acts")).status_code == 200
+    finally:
+        server.should_exit = True
+        await task
+
+
+def test_the_bound_is_read_from_the_environment_and_zero_turns_it_off() -> None:
+    assert Settings.from_env({}).max_in_flight == 256
+    assert Settings.from_env({"LEXTIME_MAX_IN_FLIGHT": "0"}).max_in_flight == 0
+    with pytest.raises(ConfigError, match="LEXTIME_MAX_IN_FLIGHT"):
+        Settings.from_env({"LEXTIME_MAX_IN_FLIGHT": "-1"})
