@@ -89,6 +89,10 @@ def test_wrk_output_is_read() -> None:
     assert tools.parse_wrk(WRK_OUTPUT.replace("10.53ms", "1.20s")).p99_ms == 1200.0
 
 
+MACHINE = {"date": "d", "commit": "c", "nproc": 2, "cpu": "x", "memory_gib": 1, "python": "3", "postgresql": "15"}
+OPTIONS = {"workers": 2, "connections": 16, "runs": 3, "quick": True}
+
+
 def _result(**over: object) -> dict[str, object]:
     base: dict[str, object] = {
         "http_ceiling": {"rps": 10_000.0}, "workloads": {"text_json": {"rps": 6_500.0}},
@@ -130,6 +134,18 @@ def test_targets_are_judged_as_ratios() -> None:
     assert {t["target"]: t["verdict"] for t in small}["growth: p50 (Zipf)"] == "not measured"
 
 
+def test_worker_memory_is_judged_on_the_steady_loads_and_the_burst_is_reported_beside_it() -> None:
+    at_1m = {"acts": 1_000_000, "bytes_per_act": 30_000}
+    steady = {t["target"]: t for t in report.targets(_result(corpus=at_1m, worker_rss_mb=[12.0, 120.0, 135.0],
+                                                             worker_rss_after_burst_mb=[12.0, 150.0, 160.0]))}
+    memory = steady["worker memory"]
+    assert (memory["ratio"], memory["verdict"]) == (0.9, "met")
+    assert "135.0 MB at 1,000,000 acts" in memory["measured"] and "160.0 MB after the" in memory["measured"]
+    table = report.markdown({"machine": MACHINE, "options": OPTIONS, "corpus": {"acts": 1000},
+                             "worker_rss_mb": [12.0, 135.0], "worker_rss_after_burst_mb": [12.0, 160.0]})
+    assert "after the steady loads: [12.0, 135.0] MB; after the connection-per-request cross-check: [12.0, 160.0]" in table
+
+
 def test_the_docs_keep_what_is_written_by_hand(tmp_path: Path) -> None:
     docs = tmp_path / "performance.md"
     docs.write_text(f"# Performance\n\nBy hand before.\n\n{report.BEGIN}\nold table\n{report.END}\n\nBy hand after.\n")
@@ -140,10 +156,10 @@ def test_the_docs_keep_what_is_written_by_hand(tmp_path: Path) -> None:
 
 
 def test_the_table_says_where_the_bytes_of_an_act_go() -> None:
-    machine = {"date": "d", "commit": "c", "nproc": 2, "cpu": "x", "memory_gib": 1, "python": "3", "postgresql": "15"}
+    machine = MACHINE
     per_act = {"texts": {"data": 50_299, "indexes": 10_940}, "unit_versions": {"data": 18_810, "indexes": 10_667},
                "rest": {"data": 8, "indexes": 15}}
-    result: dict[str, object] = {"machine": machine, "options": {"workers": 2, "connections": 16, "runs": 3, "quick": True},
+    result: dict[str, object] = {"machine": machine, "options": OPTIONS,
                                  "corpus": {"acts": 1000, "bytes_per_act": 125_332, "per_act": per_act}}
     text = report.markdown(result)
     assert ("Bytes per act by table: texts 61,239 (10,940 of it indexes), unit versions 29,477 (10,667 of it "
