@@ -76,6 +76,8 @@ class Runner:
             c = asyncio.run(corpus.ensure(self.server_dsn, size, self.o.seed, fresh=self.o.fresh,
                                           progress=lambda n: bar.advance(task, n)))
         how = "reused" if c.reused else f"loaded in {c.load_seconds:.0f} s"
+        if c.written_since_loaded:
+            how += f" again ({c.written_since_loaded:,} entries had been written to it since it was loaded)"
         self.say(f"corpus {c.name}: {c.entries:,} ledger entries, {how}")
         return c
 

@@ -20,11 +20,13 @@ from hypothesis import strategies as st
 
 from bench import corpus, synth
 from service.domain.ledger import verify_chain
-from service.domain.model import Act, Unit
+from service.domain.model import Act, Relation, Unit
+from service.domain.records import new_id, relation_payload
 from service.domain.texts import normalise_text, text_sha256
 from service.store import projections
+from service.store.db import init_connection
 from service.store.keys import insert_key
-from service.store.ledger import entry_from_row
+from service.store.ledger import entry_from_row, record_in
 from service.store.queries import q
 from tests.conftest import fresh_database, start_server
 
@@ -298,3 +300,38 @@ async def test_bulk_load_answers_as_the_http_api_written_corpus(database: str, r
         for server, task, _ in servers:
             server.should_exit = True
             await task
+
+
+async def test_a_corpus_written_to_since_it_was_loaded_is_built_again(server_dsn: str) -> None:
+    """A run's writes stay in the corpus; the next run must not measure a corpus that earlier runs grew."""
+    size, seed = 12, 987_654  # a database name no real run uses
+    try:
+        first = await corpus.ensure(server_dsn, size, seed)
+        assert not first.reused and first.entries > size
+        again = await corpus.ensure(server_dsn, size, seed)
+        assert again.reused and again.entries == first.entries and again.written_since_loaded == 0
+        conn = await asyncpg.connect(first.dsn)
+        await init_connection(conn)
+        try:
+            relations = await conn.fetchval("SELECT count(*) FROM relations")
+            cites = Relation(new_id(), "cites", synth.act_id_of(0, seed), None, synth.act_id_of(1, seed), None,
+                             None, None, None, None, None, "stated", "written as the mixed workload writes")
+            async with conn.transaction():  # as the mixed workload writes through the API
+                await record_in(conn, actor="bench", operation="add_relation", payload=relation_payload(cites))
+        finally:
+            await conn.close()
+        rebuilt = await corpus.ensure(server_dsn, size, seed)
+        assert not rebuilt.reused and rebuilt.written_since_loaded == 1 and rebuilt.entries == first.entries
+        conn = await asyncpg.connect(rebuilt.dsn)
+        try:
+            assert await conn.fetchval("SELECT max(seq) FROM ledger") == first.entries
+            assert await conn.fetchval("SELECT count(*) FROM relations") == relations
+        finally:
+            await conn.close()
+        assert (await corpus.ensure(server_dsn, size, seed)).reused
+    finally:
+        admin = await asyncpg.connect(server_dsn)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{corpus.database_name(size, seed)}" WITH (FORCE)')
+        finally:
+            await admin.close()
