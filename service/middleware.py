@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import time
+from collections.abc import Iterator
 
 import orjson
 import structlog
@@ -111,7 +113,8 @@ _PROBES = ("/healthz", "/readyz")
 
 class InFlightLimit:
     """At most `limit` requests in progress in this worker; one more is answered at once `503` `overloaded`
-    with `Retry-After`, before anything is read for it. Without a bound, a burst beyond what the worker can
+    with `Retry-After`, before anything is read for it. A request waiting without work (the feed's long
+    poll, see `waiting_without_work`) is not counted while it waits. Without a bound, a burst beyond what the worker can
     serve queues every request it accepts: each then waits longer than its client will, and the worker's
     memory grows with the queue and stays grown (a burst of new connections at 10,000 a second, twice what
     two workers answer, left them at 143–154 MB RSS where they had stayed under 115)."""
@@ -120,6 +123,7 @@ class InFlightLimit:
         self.app = app
         self.limit = limit
         self.in_flight = 0
+        self.idle = 0  # requests in progress that wait without work (long polls), not counted meanwhile
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in _PROBES:
@@ -136,7 +140,29 @@ class InFlightLimit:
             await send({"type": "http.response.body", "body": body})
             return
         self.in_flight += 1
+        scope[IN_FLIGHT_KEY] = self
         try:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Not counted meanwhile: the request waits for something that takes no work (a long poll)."""
+        self.in_flight -= 1
+        self.idle += 1
+        try:
+            yield
+        finally:
+            self.idle -= 1
+            self.in_flight += 1
+
+
+# Where InFlightLimit leaves itself in the scope of a request it counts.
+IN_FLIGHT_KEY = "lextime.in_flight"
+
+
+def waiting_without_work(scope: Scope) -> contextlib.AbstractContextManager[None]:
+    """The request is not counted by the bound on requests in progress while this lasts (when there is one)."""
+    limit = scope.get(IN_FLIGHT_KEY)
+    return limit.waiting() if isinstance(limit, InFlightLimit) else contextlib.nullcontext()

@@ -24,6 +24,7 @@ from service.domain.asof import MAX_SEQ
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.feed import FeedItem
 from service.errors import Problem
+from service.middleware import waiting_without_work
 from service.store import feed as feed_store
 from service.store.bulk_snapshot import bulk_snapshot
 from service.store.snapshot import snapshot_lines
@@ -88,7 +89,8 @@ async def _page(request: Request, *, after: int, as_of: AsOf, limit: int, wait: 
         remaining = deadline - loop.time()
         if items or remaining <= 0 or as_of.pinned:
             return items, upto
-        heard = await watcher.wait_beyond(max(upto, after), remaining)
+        with waiting_without_work(request.scope):  # a long poll waiting holds no connection and does no work
+            heard = await watcher.wait_beyond(max(upto, after), remaining)
         upto = await feed_store.head_seq(pool)
         if not heard:  # timed out (or shutting down): one last look, in case a notification was lost
             items = await feed_store.change_items(pool, after=after, upto=upto, operations=operations, act=act,

@@ -69,6 +69,30 @@ async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_i
         await task
 
 
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_long_poll_waiting_for_entries_is_not_counted(database: str) -> None:
+    """Mirrors long-poll the feed; while one waits it holds no connection and does no work, so it must not
+    take a place that reads need."""
+    server, task, base = await start_server(database, LEXTIME_MAX_IN_FLIGHT="1")
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            head = (await client.get("/v1/changes")).json()["as_of_seq"]
+            limit = _limit_of(server.config.app)
+            polling = asyncio.create_task(client.get("/v1/changes", params={"after": head, "wait": 2}))
+            async with asyncio.timeout(10):
+                while limit.idle == 0:  # the long poll is waiting for an entry after the head
+                    await asyncio.sleep(0)
+            assert limit.in_flight == 0
+            assert (await client.get("/v1/acts")).status_code == 200  # not 503: the waiting poll is not counted
+            assert not polling.done()
+            answered = await polling
+            assert answered.status_code == 200 and answered.json()["items"] == []
+            assert (limit.in_flight, limit.idle) == (0, 0)
+    finally:
+        server.should_exit = True
+        await task
+
+
 def test_the_bound_is_read_from_the_environment_and_zero_turns_it_off() -> None:
     assert Settings.from_env({}).max_in_flight == 256
     assert Settings.from_env({"LEXTIME_MAX_IN_FLIGHT": "0"}).max_in_flight == 0
