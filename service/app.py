@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ctypes
 import gc
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -239,12 +240,15 @@ def settle_allocator() -> bool:
     and unmapped when freed; and it gives free memory at the heap's top back above the trim threshold. Both
     thresholds rise by default with every mapped block freed (to its size, up to 32 MB, and twice that):
     after the first feed page or large comparison, buffers of hundreds of KB grow the heap between the read
-    cache's long-lived values, and the heap is no longer trimmed. Fixed at glibc's starting values, they
-    stay there (worker RSS after the bench's steady loads, measured per workload: 162 → 140–148 MB)."""
+    cache's long-lived values, and the heap is no longer trimmed. Fixed (mmap at glibc's starting 128 KB,
+    trim at twice that), they stay there (worker RSS after the bench's steady loads, measured per
+    workload: 162 → 140–148 MB)."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
         libc = ctypes.CDLL(None)
         mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc (musl has no mallopt)
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
 

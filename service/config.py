@@ -94,7 +94,7 @@ class Settings:
     request_timeout_s: float = 30.0
     metrics: str = "protected"
     cors_origins: tuple[str, ...] = ()
-    cache_mb: int = 48  # each worker stays under 150 MB RSS (docs/performance.md)
+    cache_mb: int = 48  # each worker at about 150 MB RSS after the bench's loads (docs/performance.md)
     lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
     max_in_flight: int = 256  # requests in progress per worker; more: 503 overloaded (0: no bound)
 

@@ -107,17 +107,19 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-# The paths a load balancer probes: answered even when the worker sheds load, so that it is not taken for dead.
-_PROBES = ("/healthz", "/readyz")
+# Answered even when the worker sheds load: the probes, so that it is not taken for dead, and the metrics,
+# which are wanted most then.
+_NOT_BOUND = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class InFlightLimit:
     """At most `limit` requests in progress in this worker; one more is answered at once `503` `overloaded`
     with `Retry-After`, before anything is read for it. A request waiting without work (the feed's long
-    poll, see `waiting_without_work`) is not counted while it waits. Without a bound, a burst beyond what the worker can
-    serve queues every request it accepts: each then waits longer than its client will, and the worker's
-    memory grows with the queue and stays grown (a burst of new connections at 10,000 a second, twice what
-    two workers answer, left them at 143–154 MB RSS where they had stayed under 115)."""
+    poll, see `waiting_without_work`) is not counted while it waits. Without a bound, a burst beyond what
+    the worker can serve queues every request it accepts, each then waiting longer than its client will
+    (p50 818–903 ms under the bench's burst of new connections at twice the rate two workers accept;
+    31–415 ms with the bound, the rest shed). It bounds requests, not the connections waiting to be
+    accepted, which hold most of such a burst's memory."""
 
     def __init__(self, app: ASGIApp, *, limit: int) -> None:
         self.app = app
@@ -126,7 +128,7 @@ class InFlightLimit:
         self.idle = 0  # requests in progress that wait without work (long polls), not counted meanwhile
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in _PROBES:
+        if scope["type"] != "http" or scope["path"] in _NOT_BOUND:
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:

@@ -56,6 +56,8 @@ async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_i
             assert problem["type"] == "urn:lextime:problem:overloaded" and problem["status"] == 503
             assert problem["instance"] == "/v1/acts"
             assert (await client.get("/healthz")).status_code == 200  # probes are not counted nor refused
+            assert (await client.get("/readyz")).status_code == 200
+            assert (await client.get("/metrics")).status_code != 503  # nor the metrics, wanted most then
             assert limit.in_flight == 1
 
             release.set()
@@ -78,13 +80,13 @@ async def test_a_long_poll_waiting_for_entries_is_not_counted(database: str) -> 
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             head = (await client.get("/v1/changes")).json()["as_of_seq"]
             limit = _limit_of(server.config.app)
-            polling = asyncio.create_task(client.get("/v1/changes", params={"after": head, "wait": 2}))
+            polling = asyncio.create_task(client.get("/v1/changes", params={"after": head, "wait": 3}))
             async with asyncio.timeout(10):
                 while limit.idle == 0:  # the long poll is waiting for an entry after the head
                     await asyncio.sleep(0)
             assert limit.in_flight == 0
             assert (await client.get("/v1/acts")).status_code == 200  # not 503: the waiting poll is not counted
-            assert not polling.done()
+            assert limit.idle == 1  # still waiting after that answer: it waited throughout
             answered = await polling
             assert answered.status_code == 200 and answered.json()["items"] == []
             assert (limit.in_flight, limit.idle) == (0, 0)
