@@ -201,8 +201,8 @@ def create_app(settings: Settings) -> Starlette:
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()
     # Added innermost first: CORS (off unless origins are configured), metrics, the lean path of text reads,
-    # the bound on requests in progress, the request log (with the last-resort problem for unexpected errors), and the security headers on
-    # everything, that one included.
+    # the bound on requests in progress, the request log (with the last-resort problem for unexpected
+    # errors), and the security headers on everything, that one included.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],

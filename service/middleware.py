@@ -14,6 +14,8 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import API_VERSION
+from service.api.access import PROBES
+from service.errors import Problem, problem_body
 from service.logs import logs_at
 
 log = structlog.get_logger("lextime.http")
@@ -109,7 +111,7 @@ class SecurityHeaders:
 
 # Answered even when the worker sheds load: the probes, so that it is not taken for dead, and the metrics,
 # which are wanted most then.
-_NOT_BOUND = frozenset({"/healthz", "/readyz", "/metrics"})
+_NOT_BOUND = PROBES | {"/metrics"}
 
 
 class InFlightLimit:
@@ -132,10 +134,9 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:
-            body = orjson.dumps({"type": "urn:lextime:problem:overloaded", "title": "Service Unavailable",
-                                 "status": 503, "detail": f"this worker is answering {self.in_flight} requests, "
-                                 "as many as it takes at once; retry after Retry-After seconds",
-                                 "instance": scope["path"]})
+            overloaded = Problem(503, "overloaded", f"this worker is answering {self.in_flight} requests, as many "
+                                 "as it takes at once; retry after Retry-After seconds")
+            body = orjson.dumps(problem_body(overloaded, instance=scope["path"]))
             await send({"type": "http.response.start", "status": 503,
                         "headers": [(b"content-type", b"application/problem+json"), (b"retry-after", b"1"),
                                     (b"content-length", b"%d" % len(body))]})

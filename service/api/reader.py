@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -127,26 +127,26 @@ class Reader:
         return self.cache.expression_at(key, self.seq) if self.cache is not None else None
 
 
+def _last_on_or_before(days: Sequence[date], day: date) -> date | None:
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i else None
+
+
 def text_changed_on(entry: CachedAct, lang: str, day: date) -> date | None:
     """The last day on or before `day` on which a unit version or the structure of `lang` starts (None: none
     does): every read of that language's units at a day gives the same from it to the next such day."""
-    days = entry.change_days.get(lang, ())
-    i = bisect.bisect_right(days, day)
-    return days[i - 1] if i else None
+    return _last_on_or_before(entry.change_days.get(lang, ()), day)
 
 
 def units_changed_on(entry: CachedAct, day: date) -> date | None:
     """As `text_changed_on`, over every language of the act."""
-    days = entry.unit_change_days
-    i = bisect.bisect_right(days, day)
-    return days[i - 1] if i else None
+    return _last_on_or_before(entry.unit_change_days, day)
 
 
 def _expression_key(entry: CachedAct, act_id: str, lang: str, day: date) -> tuple[str, str, date] | None:
     """The cache key of the units of `lang` in force on `day`: the day their text last changed."""
-    days = entry.change_days.get(lang, ())
-    i = bisect.bisect_right(days, day)
-    return (act_id, lang, days[i - 1]) if i else None
+    since = text_changed_on(entry, lang, day)
+    return (act_id, lang, since) if since is not None else None
 
 
 def reader(request: Request, seq: int) -> Reader:
