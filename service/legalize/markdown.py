@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from service.domain.model import Unit
 from service.domain.texts import normalise_text
 
-_MARKERS = re.compile(r"^(?:#{1,6}(?:\s+|$)|>\s*|[*_]+\s*)+|[*_\s]+$")
+# Markdown markers at the start of a line: headings' #s, quotes' >, emphasis' * and _ (see _plain).
+_LEADING = re.compile(r"(?:#{1,6}(?:\s+|$)|>\s*|[*_]+\s*)+")
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _NUM = r"(?P<num>[0-9]+(?:[-–]?[A-Za-z]{1,3}\b)?|[^\W\d_]+)"
 
@@ -66,7 +67,18 @@ _DISPOSITIONS = re.compile(r"DISPOSICI(?:ÓN|ON|ONES)(?:[ ,]+[A-ZÁÉÍÓÚÑ]+)
 
 def _plain(line: str) -> str:
     """The line without the Markdown markers around it, for recognising what it starts."""
-    return _MARKERS.sub("", line).strip()
+    first, last = line[:1], line[-1:]
+    if first and first not in "#>*_" and last not in "*_" and not first.isspace() and not last.isspace():
+        return line  # nothing to take off: a marker starts with one of #>*_ or ends with one of *_ or a space
+    # The leading markers, then the run of *, _ and spaces at the end (a trailing pattern tried by re at
+    # every position of the line cost more than the rest of parsing it).
+    leading = _LEADING.match(line)
+    rest = line[leading.end():] if leading else line
+    while True:
+        trimmed = rest.rstrip().rstrip("*_")
+        if trimmed == rest:
+            return rest.strip()
+        rest = trimmed
 
 
 def _fold(word: str) -> str:

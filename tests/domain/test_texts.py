@@ -4,6 +4,7 @@ other spaces folded to one space, line ends trimmed, CRLF → LF)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 import pytest
@@ -75,6 +76,19 @@ def test_normalise_text_is_idempotent_on_space_heavy_text(text: str) -> None:
     once = normalise_text(text)
     assert normalise_text(once) == once
     _is_normal(once)
+
+
+def line_by_line(text: str) -> str:
+    """The definition, one line at a time (DESIGN.md), which normalise_text computes over the whole text."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    folded = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(folded).strip("\n")
+
+
+@given(st.one_of(st.text(), runs([*SPACES, *LINE_ENDS, "a", "é", "e", "\u0301", "ж", "\u2028", "\x85", "\n\n"],
+                                 max_size=60)))
+def test_normalise_text_is_the_line_by_line_definition(text: str) -> None:
+    assert normalise_text(text) == line_by_line(text)
 
 
 WORD = st.text(

@@ -4,12 +4,14 @@ where the body has them, and citations are not taken for articles."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from service.domain.texts import normalise_text
 from service.domain.units import check_eid, text_of
-from service.legalize.markdown import article_eid, units_from_markdown
+from service.legalize.markdown import _plain, article_eid, units_from_markdown
 
 CONSTITUTION = """
 # Constitución Política del Perú
@@ -110,3 +112,14 @@ def test_reading_the_text_again_gives_the_same_units(body: str) -> None:
     units = units_from_markdown(body)
     again = units_from_markdown(text_of(units) or "")
     assert [(u.eid, u.kind, u.text, u.breaks) for u in again] == [(u.eid, u.kind, u.text, u.breaks) for u in units]
+
+
+MARKERS = re.compile(r"^(?:#{1,6}(?:\s+|$)|>\s*|[*_]+\s*)+|[*_\s]+$")
+
+
+@given(st.text(alphabet=st.sampled_from([" ", "\t", "\xa0", "\x85", "#", ">", "*", "_", "a", "Á", "1", ".", "\n"]),
+               max_size=16) | st.text())
+def test_plain_takes_off_the_markers_around_a_line(line: str) -> None:
+    """_plain is the markers' definition as one pattern (leading #, >, * and _ runs; trailing *, _ and
+    spaces) and a strip, computed without trying the pattern at every position."""
+    assert _plain(line) == MARKERS.sub("", line).strip()
