@@ -9,7 +9,6 @@ process and stopped by it on the way out: SIGTERM and SIGINT are turned into a n
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import importlib.util
 import os
@@ -27,7 +26,7 @@ from typing import Any
 
 import structlog
 
-from service import __version__, cli_ledger
+from service import __version__, cli_ledger, loop
 from service.config import ConfigError, Settings
 from service.embedded import EmbeddedDatabase, EmbeddedDatabaseError, postmasters_of
 from service.logs import configure_logging
@@ -112,7 +111,7 @@ def database(settings: Settings, data_dir: Path, signals: StopSignals) -> Iterat
 def _migrate(dsn: str) -> list[str]:
     from service.store.migrate import migrate
 
-    return asyncio.run(migrate(dsn))
+    return loop.run(migrate(dsn))
 
 
 # -- commands --------------------------------------------------------------------------------------
@@ -136,7 +135,7 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings, signals: StopS
 
     scopes = tuple(dict.fromkeys(args.scope or DEFAULT_SCOPES))
     with database(settings, _data_dir(args, settings), signals) as dsn:
-        key = asyncio.run(create_key(dsn, name=args.name, scopes=scopes, expires_at=args.expires))
+        key = loop.run(create_key(dsn, name=args.name, scopes=scopes, expires_at=args.expires))
     until = f", expiring {args.expires.isoformat(timespec='seconds')}" if args.expires else ", not expiring"
     print(f"Created API key {args.name!r} (scopes: {', '.join(scopes)}{until}).")
     print("It is shown only this once and stored only as a hash; keep it now:")
@@ -151,7 +150,7 @@ def cmd_keys_list(args: argparse.Namespace, settings: Settings, signals: StopSig
     from service.store.keys import list_keys
 
     with database(settings, _data_dir(args, settings), signals) as dsn:
-        keys = asyncio.run(_with_owner(dsn, list_keys))
+        keys = loop.run(_with_owner(dsn, list_keys))
     now = datetime.now(tz=UTC)
     table = Table("name", "key id", "scopes", "state", "created", "expires", "revoked", box=None)
     for k in keys:
@@ -170,7 +169,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings, signals: StopS
         return await revoke_key(conn, name=args.name)
 
     with database(settings, _data_dir(args, settings), signals) as dsn:
-        key = asyncio.run(_with_owner(dsn, revoke))
+        key = loop.run(_with_owner(dsn, revoke))
     print(f"API key {key.name!r} ({key.key_id}) is revoked since {_when(key.revoked_at)}; "
           "requests with it are refused from now on.")
     return 0
@@ -243,7 +242,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings, signals: StopSignal
                 outcomes.append(outcome)
                 bar.update(task, advance=1, counts=batch.counts_text(outcomes))
 
-            asyncio.run(batch.import_all(dsn, docs, actor=args.actor, retrieved_at=args.retrieved_at, done=done))
+            loop.run(batch.import_all(dsn, docs, actor=args.actor, retrieved_at=args.retrieved_at, done=done))
     batch.print_summary(out, outcomes, missing)
     return EXIT_ERROR if missing or any(o.error for o in outcomes) else 0
 
@@ -284,8 +283,8 @@ def _prepare(dsn: str, settings: Settings, *, demo: bool, host: str, port: int) 
     from service.demo import load_demo
     from service.store.keys import create_key
 
-    asyncio.run(load_demo(dsn))
-    key = asyncio.run(create_key(dsn, name="demo"))
+    loop.run(load_demo(dsn))
+    key = loop.run(create_key(dsn, name="demo"))
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Demo data loaded. Try: curl http://{shown_host}:{port}/v1/acts", flush=True)
     print(f"Demo write key: {key}", flush=True)

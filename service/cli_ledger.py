@@ -4,7 +4,6 @@ this database) and `audit verify` / `audit check-proof` (for auditors). Register
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
+from service import loop
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -76,7 +77,7 @@ def cmd_mirror(args: argparse.Namespace, settings: Settings, signals: StopSignal
 
     with database(settings, _data_dir(args, settings), signals) as dsn:
         _migrate(dsn)
-        report = asyncio.run(_run_mirror(args, dsn))
+        report = loop.run(_run_mirror(args, dsn))
     snapshot = f" ({report.from_snapshot} from a snapshot)" if report.from_snapshot else ""
     print(f"Mirrored {report.from_snapshot + report.applied} entries{snapshot} from {args.source}.")
     print(f"Local head: seq {report.head_seq}, hash {report.head_hash}.")
@@ -145,7 +146,7 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings, signals: Stop
     kept = _kept(args.checkpoint) if args.checkpoint else ()
     public_key = _public_key(args, settings)
     with database(settings, _data_dir(args, settings), signals) as dsn:
-        report = asyncio.run(_run_verify(dsn, public_key, kept))
+        report = loop.run(_run_verify(dsn, public_key, kept))
     _print_report(report, public_key)
     return 0 if report.ok else EXIT_BROKEN
 

@@ -3,7 +3,6 @@ and the time left, and a summary at the end (throughput included)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from service import loop
 from service.legalize.exporter import Exporter, ExportOptions, ExportReport, check_target
 from service.legalize.gitrepo import GitRepo
 from service.legalize.importer import Importer, ImportOptions, ImportReport
@@ -118,7 +118,7 @@ def export_summary(report: ExportReport, directory: Path) -> list[str]:
 
 def run_import(dsn: str, options: ImportOptions) -> int:
     with GitRepo(options.repo) as git, progress_bar("import-git", "commits") as bar:
-        report = asyncio.run(_import(dsn, options, git, bar))
+        report = loop.run(_import(dsn, options, git, bar))
     for line in import_summary(report, options.repo):
         print(line)
     return EXIT_NOT_RECORDED if report.deferred else 0
@@ -127,7 +127,7 @@ def run_import(dsn: str, options: ImportOptions) -> int:
 def run_export(dsn: str, options: ExportOptions) -> int:
     check_target(options.directory)
     with progress_bar("export-git", "acts") as bar:
-        report = asyncio.run(_export(dsn, options, bar))
+        report = loop.run(_export(dsn, options, bar))
     for line in export_summary(report, options.directory):
         print(line)
     return 0

@@ -177,6 +177,7 @@ class Plan:
     targets: dict[str, dict[date, ExpressionState]]
     recorded: dict[str, Recorded]
     horizon: date | None  # the last barrier; None when some language has none
+    first: bool = False  # the act had no text history at all: nothing recorded to supersede or refresh
 
     def shape_on(self, day: date) -> tuple[list[str], str] | None:
         """The languages with a text on `day` and its completeness, when the plan holds every one of them."""
@@ -189,13 +190,20 @@ class Plan:
 async def plan(conn: asyncpg.Connection, *, act_id: str, start: date, first: Callable[[States], States],
                new_languages: Iterable[str] = ()) -> Plan:
     """Fold the history from `start`: `first` gives the new states on the start day, then the amendments
-    recorded for later days are applied again on top, each language up to its next full edition."""
-    langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) | set(new_languages)
-    barriers = {lang: await conn.fetchval(q("full_edition_after"), act_id, lang, start, LATEST) for lang in langs}
+    recorded for later days are applied again on top, each language up to its next full edition.
+
+    An act with no text history yet (its first edition, which an import records for every new act) is asked
+    that once, instead of the reads below one by one, each of which would come back empty."""
+    history = await conn.fetchval(q("text_history_exists"), act_id, LATEST)
+    langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) if history else set()
+    langs |= set(new_languages)
+    barriers = {lang: await conn.fetchval(q("full_edition_after"), act_id, lang, start, LATEST) if history else None
+                for lang in langs}
     horizon = None if not barriers or None in barriers.values() else max(d for d in barriers.values() if d)
-    recs = {lang: await recorded(conn, act_id=act_id, lang=lang, day=start, upto=horizon) for lang in langs}
+    recs = {lang: await recorded(conn, act_id=act_id, lang=lang, day=start, upto=horizon) if history
+            else Recorded({}, None) for lang in langs}
     later = [amendment_from_row(r) for r in await conn.fetch(q("amendments_dated_between"), act_id, start,
-                                                              horizon, LATEST)]
+                                                              horizon, LATEST)] if history else []
     cur = first({lang: rec.state_at(start) for lang, rec in recs.items() if rec.has_structure(start)})
     days = {start} | {a.effective_date for a in later if a.effective_date} | {d for d in barriers.values() if d}
     for rec in recs.values():
@@ -214,17 +222,18 @@ async def plan(conn: asyncpg.Connection, *, act_id: str, start: date, first: Cal
         for lang, s in past.items():
             if day == barriers[lang]:
                 targets[lang][day] = s
-    return Plan(targets, recs, horizon)
+    return Plan(targets, recs, horizon, first=not history)
 
 
 # ---- writing the fewest rows ----------------------------------------------------------------------------------
 
 async def _write_versions(conn: asyncpg.Connection, act_id: str, lang: str,
-                          rows: list[tuple[date, str, UnitVersion]], seq: int) -> None:
+                          rows: list[tuple[date, str, UnitVersion]], seq: int, *, first: bool) -> None:
     if not rows:
         return
     days, wids, vs = [d for d, _, _ in rows], [w for _, w, _ in rows], [v for _, _, v in rows]
-    await conn.execute(q("unit_versions_close"), act_id, lang, days, wids, seq)
+    if not first:  # the act's first text has no row to supersede
+        await conn.execute(q("unit_versions_close"), act_id, lang, days, wids, seq)
     await conn.execute(
         q("unit_versions_write"), act_id, lang, seq, days, wids, [v.eid for v in vs], [v.kind for v in vs],
         [v.num for v in vs], [v.heading for v in vs], [v.sha256 for v in vs], [v.text_available for v in vs],
@@ -233,11 +242,12 @@ async def _write_versions(conn: asyncpg.Connection, act_id: str, lang: str,
 
 
 async def _write_structures(conn: asyncpg.Connection, act_id: str, lang: str,
-                            structures: list[tuple[date, Shape]], seq: int) -> None:
+                            structures: list[tuple[date, Shape]], seq: int, *, first: bool) -> None:
     if not structures:
         return
     days = [d for d, _ in structures]
-    await conn.execute(q("structure_close"), act_id, lang, days, seq)
+    if not first:
+        await conn.execute(q("structure_close"), act_id, lang, days, seq)
     await conn.execute(q("structures_write"), act_id, lang, seq, days,
                        [orjson.dumps(list(w)).decode() for _, (w, _) in structures],
                        [orjson.dumps(list(b)).decode() if b is not None else None for _, (_, b) in structures])
@@ -289,8 +299,8 @@ async def write(conn: asyncpg.Connection, *, act_id: str, p: Plan, seq: int) -> 
             if structure is None or structure[1] != wanted:
                 new_structures.append((day, wanted))
                 structure = (day, wanted, True)
-        await _write_versions(conn, act_id, lang, new_rows, seq)
-        await _write_structures(conn, act_id, lang, new_structures, seq)
+        await _write_versions(conn, act_id, lang, new_rows, seq, first=p.first)
+        await _write_structures(conn, act_id, lang, new_structures, seq, first=p.first)
 
 
 # ---- edition rows ---------------------------------------------------------------------------------------------
@@ -332,6 +342,8 @@ async def merge_edition(conn: asyncpg.Connection, *, act_id: str, day: date, seq
 
 async def refresh_editions(conn: asyncpg.Connection, *, act_id: str, after: date, plan: Plan, seq: int) -> None:
     """Amendment-made editions whose text a late fact changed get their completeness and languages again."""
+    if plan.first:
+        return  # the act had no edition: there is none after `after` to refresh
     for row in await conn.fetch(q("edition_rows_between"), act_id, after, plan.horizon, LATEST):
         if row["origin"] != "amendments":
             continue

@@ -39,6 +39,17 @@ WHERE act_id = $1 AND valid_from <= $2
   AND recorded_seq <= $3 AND (superseded_seq IS NULL OR superseded_seq > $3)
 ORDER BY lang
 
+-- name: text_history_exists
+-- Whether the act has any structure, unit version, edition or amendment as known at seq $2: a text history to fold.
+SELECT EXISTS (SELECT 1 FROM expression_structures
+               WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2))
+    OR EXISTS (SELECT 1 FROM unit_versions
+               WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2))
+    OR EXISTS (SELECT 1 FROM editions
+               WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2))
+    OR EXISTS (SELECT 1 FROM amendments
+               WHERE act_id = $1 AND recorded_seq <= $2 AND (superseded_seq IS NULL OR superseded_seq > $2))
+
 -- name: full_edition_after
 -- The first day after $3 on which a full edition of the act gives language $2, as known at seq $4.
 SELECT min(valid_from) FROM editions

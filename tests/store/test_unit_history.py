@@ -20,6 +20,7 @@ from service import commands
 from service.api.acts import parse_act
 from service.api.amendments import parse_amendment
 from service.api.editions import parse_edition
+from service.api.relations import parse_relation
 from service.domain.ledger import LedgerEntry
 from service.store import history, projections
 from service.store.db import LATEST, create_pool
@@ -248,3 +249,48 @@ def _unjson(value: str) -> Any:
     import orjson
 
     return orjson.loads(value)
+
+
+class _AlwaysFolds:
+    """A connection on which every act seems to have a text history: history.plan then reads it all."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        if query == history.q("text_history_exists"):
+            return True
+        return await self.conn.fetchval(query, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+async def test_an_act_without_a_text_history_is_planned_as_reading_it_would(pool: asyncpg.Pool) -> None:
+    """The first edition's plan skips the reads of an empty history: the same plan as reading it, and only
+    for an act whose structures, unit versions, editions and amendments are all empty."""
+    act, other = await new_act(pool, "first-plan"), await new_act(pool, "other-plan")
+    units = {"ru": [{"eid": f"point_{i}", "wid": f"point_{i}", "kind": "point", "num": str(i), "heading": None,
+                     "text": None, "text_available": True, "sha256": "0" * 64} for i in range(1, 4)]}
+
+    def first(states: history.States) -> history.States:
+        from service.domain.expressions import state_from_units
+        from service.domain.model import Unit
+
+        return {**states, **{lang: state_from_units([Unit(**u) for u in us], states.get(lang), source_act=None)
+                             for lang, us in units.items()}}
+
+    async with pool.acquire() as conn:
+        assert await conn.fetchval(history.q("text_history_exists"), act, LATEST) is False
+        quick = await history.plan(conn, act_id=act, start=date(2010, 1, 1), first=first, new_languages={"ru"})
+        read = await history.plan(_AlwaysFolds(conn), act_id=act, start=date(2010, 1, 1), first=first,  # type: ignore[arg-type]
+                                  new_languages={"ru"})
+    assert quick.first and not read.first
+    assert (quick.targets, quick.recorded, quick.horizon) == (read.targets, read.recorded, read.horizon)
+
+    await edition(pool, act, "2010-01-01", {"ru": ["один"]})
+    await commands.add_relation(pool, actor="test", relation=parse_relation({
+        "type": "amends", "source_act": other, "target_act": act, "effective_date": "2011-01-01"}))
+    async with pool.acquire() as conn:
+        assert await conn.fetchval(history.q("text_history_exists"), act, LATEST) is True
+        assert await conn.fetchval(history.q("text_history_exists"), other, LATEST) is False  # a relation is no text
