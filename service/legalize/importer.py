@@ -615,16 +615,18 @@ class Importer:
     # -- relations
 
     async def _relations(self, changes: list[Attribution], law: Law, doc: Document) -> None:
-        existing = await acts_store.relations_of_act(self.db, act_id=law.act_id, as_of=LATEST)
-        keys = {relation_key(r) for r in existing}
-        ids = {r.id for r in existing}
         if doc.lextime:
-            await self._lextime_relations(doc, law, ids, changes[-1].version)
+            existing = await acts_store.relations_of_act(self.db, act_id=law.act_id, as_of=LATEST)
+            await self._lextime_relations(doc, law, {r.id for r in existing}, changes[-1].version)
             return
-        for change in changes:
-            source_id = self._source_id(change.version, law)
-            if source_id is None:
-                continue
+        sourced = [(change, source_id) for change in changes
+                   if (source_id := self._source_id(change.version, law)) is not None]
+        if not sourced:
+            return  # no version names an act that made it: no relation to derive
+        # A derived relation targets the law's act, and its key names the target: only those can be it again.
+        targeting = await acts_store.relations_targeting(self.db, act_ids=[law.act_id], as_of=LATEST)
+        keys = {relation_key(r) for r in targeting}
+        for change, source_id in sourced:
             source = await self._reference(source_id, change.version, law, doc)
             for relation in self._derived(change, source, law, doc):
                 if relation_key(relation) not in keys:
