@@ -216,7 +216,7 @@ def create_app(settings: Settings) -> Starlette:
         # Text reads answered here skip metrics' middleware (they count themselves), routing and the guard.
         app.add_middleware(LeanText, state=app.state, route=next(r for r in ROUTES if r.path == TEXT_ROUTE))
     if settings.max_in_flight:
-        app.add_middleware(InFlightLimit, limit=settings.max_in_flight)
+        app.add_middleware(InFlightLimit, limit=settings.max_in_flight, metrics=app.state.metrics)
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app

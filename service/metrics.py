@@ -1,5 +1,5 @@
-"""Prometheus metrics: requests by route and status, latency, pool usage, the ledger's head, imports and
-rate-limit refusals; one registry per application (so tests and workers do not share counters)."""
+"""Prometheus metrics: requests by route and status, latency, pool usage, the ledger's head, imports,
+rate-limit refusals and requests shed by the bound on requests in progress; one registry per application (so tests and workers do not share counters)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class Metrics:
         self.refused = Counter("lextime_rate_limited", "Requests refused by a rate limit (429), by kind "
                                "(write, expensive) and by what was limited (address, key)", ["kind", "by"],
                                registry=r)
+        self.overloaded = Counter("lextime_http_requests_overloaded", "Requests answered 503 overloaded at once, "
+                                  "the worker answering as many as it takes (LEXTIME_MAX_IN_FLIGHT)", registry=r)
         self.imports = Counter("lextime_imports", "Documents imported, by source and outcome (imported, "
                                "refused, failed)", ["source", "outcome"], registry=r)
         self.ledger_head = Gauge("lextime_ledger_head_seq", "The newest ledger entry's seq, read at scrape time",

@@ -17,6 +17,7 @@ from service import API_VERSION
 from service.api.access import PROBES
 from service.errors import Problem, problem_body
 from service.logs import logs_at
+from service.metrics import Metrics
 
 log = structlog.get_logger("lextime.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -123,9 +124,10 @@ class InFlightLimit:
     31–415 ms with the bound, the rest shed). It bounds requests, not the connections waiting to be
     accepted, which hold most of such a burst's memory."""
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, metrics: Metrics | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.metrics = metrics  # counts the requests shed (they reach no route, so no other counter has them)
         self.in_flight = 0
         self.idle = 0  # requests in progress that wait without work (long polls), not counted meanwhile
 
@@ -134,6 +136,8 @@ class InFlightLimit:
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:
+            if self.metrics is not None:
+                self.metrics.overloaded.inc()
             overloaded = Problem(503, "overloaded", f"this worker is answering {self.in_flight} requests, as many "
                                  "as it takes at once; retry after Retry-After seconds")
             body = orjson.dumps(problem_body(overloaded, instance=scope["path"]))

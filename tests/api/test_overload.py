@@ -27,7 +27,7 @@ def _limit_of(app: object) -> InFlightLimit:
 @pytest.mark.asyncio(loop_scope="session")
 async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_in_progress_finishes(
         database: str) -> None:
-    server, task, base = await start_server(database, LEXTIME_MAX_IN_FLIGHT="1")
+    server, task, base = await start_server(database, LEXTIME_MAX_IN_FLIGHT="1", LEXTIME_METRICS="public")
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             assert (await client.get("/v1/acts")).status_code == 200  # builds the stack, leaves nothing in flight
@@ -57,7 +57,9 @@ async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_i
             assert problem["instance"] == "/v1/acts"
             assert (await client.get("/healthz")).status_code == 200  # probes are not counted nor refused
             assert (await client.get("/readyz")).status_code == 200
-            assert (await client.get("/metrics")).status_code != 503  # nor the metrics, wanted most then
+            scraped = await client.get("/metrics")  # nor the metrics, wanted most then, and counting the shed
+            assert scraped.status_code == 200
+            assert "\nlextime_http_requests_overloaded_total 1.0\n" in scraped.text
             assert limit.in_flight == 1
 
             release.set()
