@@ -14,7 +14,6 @@ import asyncpg
 import structlog
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -51,7 +50,7 @@ from service.domain.errors import DomainError
 from service.domain.ratelimit import Rate, RateLimiter
 from service.errors import Problem, from_domain, problem_response
 from service.metrics import Metrics, MetricsMiddleware
-from service.middleware import InFlightLimit, RequestLog, SecurityHeaders
+from service.middleware import Cors, InFlightLimit, RequestLog, SecurityHeaders
 from service.signing import load_signer
 from service.store.cache import ReadCache
 from service.store.db import create_pool
@@ -200,23 +199,24 @@ def create_app(settings: Settings) -> Starlette:
     app.state.limiter = create_limiter(settings)
     app.state.metrics = Metrics()
     app.state.query_parameters = query_parameters()
-    # Added innermost first: CORS (off unless origins are configured), metrics, the lean path of text reads,
-    # the bound on requests in progress, the request log (with the last-resort problem for unexpected
-    # errors), and the security headers on everything, that one included.
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],
-            allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match", "X-Request-Id"],
-            expose_headers=["ETag", "Link", "Location", "Retry-After", "X-Request-Id", "X-Lextime-Api-Version",
-                            "X-Lextime-Status", "Content-Location"],
-            max_age=600,
-        )
+    # Added innermost first: metrics, the lean path of text reads, the bound on requests in progress, CORS
+    # (off unless origins are configured; outside the bound, so that a shed answer carries its headers too),
+    # the request log (with the last-resort problem for unexpected errors), and the security headers on
+    # everything, that one included.
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if settings.lean_reads and not settings.private_reads and not settings.cors_origins:
         # Text reads answered here skip metrics' middleware (they count themselves), routing and the guard.
         app.add_middleware(LeanText, state=app.state, route=next(r for r in ROUTES if r.path == TEXT_ROUTE))
     if settings.max_in_flight:
         app.add_middleware(InFlightLimit, limit=settings.max_in_flight, metrics=app.state.metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            Cors, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match", "X-Request-Id"],
+            expose_headers=["ETag", "Link", "Location", "Retry-After", "X-Request-Id", "X-Lextime-Api-Version",
+                            "X-Lextime-Status", "Content-Location"],
+            max_age=600,
+        )
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app

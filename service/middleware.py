@@ -11,11 +11,13 @@ from collections.abc import Iterator
 
 import orjson
 import structlog
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import API_VERSION
 from service.api.access import PROBES
-from service.errors import Problem, problem_body
+from service.errors import Problem, problem_body, problem_response
 from service.logs import logs_at
 from service.metrics import Metrics
 
@@ -173,3 +175,24 @@ def waiting_without_work(scope: Scope) -> contextlib.AbstractContextManager[None
     """The request is not counted by the bound on requests in progress while this lasts (when there is one)."""
     limit = scope.get(IN_FLIGHT_KEY)
     return limit.waiting() if isinstance(limit, InFlightLimit) else contextlib.nullcontext()
+
+
+class Cors(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight (an origin, method or header not allowed) answered as every
+    other refusal is, `400 invalid-request` in problem+json, rather than in plain text. Browsers look only at
+    the headers; the body is for the person reading the network log."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            headers = Headers(scope=scope)
+            if "origin" in headers and "access-control-request-method" in headers:
+                answer = self.preflight_response(request_headers=headers)
+                if answer.status_code != 200:
+                    refused = Problem(400, "invalid-request", f"this cross-origin request is not allowed: "
+                                      f"{bytes(answer.body).decode().removeprefix('Disallowed CORS ')}",
+                                      headers={k: v for k, v in answer.headers.items()
+                                               if k.lower() not in ("content-type", "content-length")})
+                    answer = problem_response(refused, instance=scope["path"])
+                await answer(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)

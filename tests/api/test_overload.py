@@ -5,6 +5,7 @@ finish as if nothing happened."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -24,6 +25,27 @@ def _limit_of(app: object) -> InFlightLimit:
     return layer
 
 
+@contextlib.asynccontextmanager
+async def one_held(client: httpx.AsyncClient, limit: InFlightLimit) -> AsyncIterator[asyncio.Task[httpx.Response]]:
+    """A request kept in progress (its body not finished) until the block ends: the one place a bound of one has."""
+    release = asyncio.Event()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b'{"lookups": ['
+        await release.wait()
+        yield b"]}"
+
+    held = asyncio.create_task(client.post("/v1/batch/text", content=body(),
+                                           headers={"content-type": "application/json"}))
+    try:
+        async with asyncio.timeout(10):
+            while limit.in_flight == 0:  # the server has taken the held request's headers
+                await asyncio.sleep(0)
+        yield held
+    finally:
+        release.set()
+
+
 @pytest.mark.asyncio(loop_scope="session")
 async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_in_progress_finishes(
         database: str) -> None:
@@ -33,41 +55,47 @@ async def test_one_request_beyond_the_bound_is_answered_overloaded_and_the_one_i
             assert (await client.get("/v1/acts")).status_code == 200  # builds the stack, leaves nothing in flight
             limit = _limit_of(server.config.app)
             assert limit.in_flight == 0
-            release = asyncio.Event()
+            async with one_held(client, limit) as held:
+                shed = await client.get("/v1/acts", headers={"X-Request-Id": "shed-1"})
+                assert shed.status_code == 503
+                assert shed.headers["content-type"] == "application/problem+json"
+                assert shed.headers["retry-after"] == "1"
+                assert shed.headers["x-request-id"] == "shed-1"  # the request log and the security headers still wrap it
+                assert shed.headers["x-content-type-options"] == "nosniff"
+                problem = shed.json()
+                assert problem["type"] == "urn:lextime:problem:overloaded" and problem["status"] == 503
+                assert problem["instance"] == "/v1/acts"
+                assert (await client.get("/healthz")).status_code == 200  # probes are not counted nor refused
+                assert (await client.get("/readyz")).status_code == 200
+                scraped = await client.get("/metrics")  # nor the metrics, wanted most then, and counting the shed
+                assert scraped.status_code == 200
+                assert "\nlextime_http_requests_overloaded_total 1.0\n" in scraped.text
+                assert limit.in_flight == 1
 
-            async def body() -> AsyncIterator[bytes]:
-                yield b'{"lookups": ['
-                await release.wait()  # the request stays in progress until the test lets it end
-                yield b"]}"
-
-            held = asyncio.create_task(client.post("/v1/batch/text", content=body(),
-                                                   headers={"content-type": "application/json"}))
-            async with asyncio.timeout(10):
-                while limit.in_flight == 0:  # the server has taken the held request's headers
-                    await asyncio.sleep(0)
-
-            shed = await client.get("/v1/acts", headers={"X-Request-Id": "shed-1"})
-            assert shed.status_code == 503
-            assert shed.headers["content-type"] == "application/problem+json"
-            assert shed.headers["retry-after"] == "1"
-            assert shed.headers["x-request-id"] == "shed-1"  # the request log and the security headers still wrap it
-            assert shed.headers["x-content-type-options"] == "nosniff"
-            problem = shed.json()
-            assert problem["type"] == "urn:lextime:problem:overloaded" and problem["status"] == 503
-            assert problem["instance"] == "/v1/acts"
-            assert (await client.get("/healthz")).status_code == 200  # probes are not counted nor refused
-            assert (await client.get("/readyz")).status_code == 200
-            scraped = await client.get("/metrics")  # nor the metrics, wanted most then, and counting the shed
-            assert scraped.status_code == 200
-            assert "\nlextime_http_requests_overloaded_total 1.0\n" in scraped.text
-            assert limit.in_flight == 1
-
-            release.set()
             answered = await held
             assert answered.status_code == 400, answered.text  # an empty batch: refused on its merits, not shed
             assert answered.json()["type"] != "urn:lextime:problem:overloaded"
             assert limit.in_flight == 0
             assert (await client.get("/v1/acts")).status_code == 200
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_shed_answer_carries_the_cors_headers(database: str) -> None:
+    """A browser reads a 503 only when it carries the CORS headers: CORS wraps the bound."""
+    origin = "https://portal.example"
+    server, task, base = await start_server(database, LEXTIME_MAX_IN_FLIGHT="1", LEXTIME_CORS_ORIGINS=origin)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            assert (await client.get("/v1/acts")).status_code == 200
+            async with one_held(client, _limit_of(server.config.app)) as held:
+                shed = await client.get("/v1/acts", headers={"Origin": origin})
+                assert shed.status_code == 503
+                assert shed.headers["access-control-allow-origin"] == origin
+                assert "Retry-After" in shed.headers["access-control-expose-headers"]
+            assert (await held).status_code == 400
     finally:
         server.should_exit = True
         await task

@@ -98,6 +98,10 @@ async def test_cors_when_configured_allows_only_the_listed_origins(cors: httpx.A
     refused = await cors.options("/v1/acts", headers={"Origin": "https://elsewhere.example",
                                                       "Access-Control-Request-Method": "POST"})
     assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"  # as every refusal
+    assert refused.json()["type"] == "urn:lextime:problem:invalid-request"
+    assert "origin" in refused.json()["detail"] and refused.json()["instance"] == "/v1/acts"
+    assert "access-control-allow-origin" not in refused.headers
 
 
 @pytest.fixture(params=["json", "console"])
