@@ -69,11 +69,10 @@ class Batch:
         digest = entry_hash(hashed_fields(seq, self.clock, actor, operation, payload, self.head_hash))
         entry = LedgerEntry(seq, self.clock, actor, operation, payload, self.head_hash, digest)
         async with translate():
-            if texts:
-                await self.conn.execute(q("text_insert"), list(texts), list(texts.values()))
             acts = acts_of(payload)
             clock = await self.conn.fetchval(q("ledger_insert_in_batch"), seq, self.clock, actor, operation, payload,
-                                             self.head_hash, digest, acts)
+                                             self.head_hash, digest, acts, list(texts or ()),
+                                             list(texts.values()) if texts else [])
             await projections.project(self.conn, entry)
         self.changes.append((seq, acts))
         self.head_seq, self.head_hash, self.clock = seq, digest, clock

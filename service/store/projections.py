@@ -26,17 +26,15 @@ async def _create_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
     a = entry.payload["act"]
     eif = a.get("entry_into_force") or {}
     pub = a.get("publication") or {}
+    aliases = [(a["akn_uri"], "akn")] if a.get("akn_uri") else []
+    aliases += [(external, "external") for external in a.get("external_ids", [])]
     await conn.execute(
-        q("act_insert"), a["id"], a["jurisdiction"], a["type"], a.get("number"), _d(a.get("adopted_on")),
-        a.get("issuing_body"), a["titles"], a["languages"], _d(pub.get("date")), pub.get("source"),
-        _d(eif.get("date")), eif.get("rule"), _d(eif.get("earliest")), _d(a.get("expires_on")),
-        a.get("akn_uri"), entry.seq,
+        q("act_insert_with_aliases"), a["id"], a["jurisdiction"], a["type"], a.get("number"),
+        _d(a.get("adopted_on")), a.get("issuing_body"), a["titles"], a["languages"], _d(pub.get("date")),
+        pub.get("source"), _d(eif.get("date")), eif.get("rule"), _d(eif.get("earliest")), _d(a.get("expires_on")),
+        a.get("akn_uri"), entry.seq, [alias for alias, _ in aliases], [kind for _, kind in aliases],
     )
     await faults.reached("between_projections", conn)
-    if a.get("akn_uri"):
-        await conn.execute(q("alias_insert"), a["akn_uri"], "akn", a["id"], entry.seq)
-    for external in a.get("external_ids", []):
-        await conn.execute(q("alias_insert"), external, "external", a["id"], entry.seq)
 
 
 async def _add_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:

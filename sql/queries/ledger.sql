@@ -15,8 +15,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)
 
 -- name: ledger_insert_in_batch
 -- Appends one entry of a batch that holds the append lock, with the acts it concerns ($8, as
--- ledger_acts_insert notes them), and reads the clock for the batch's next entry (recorded_at rises with seq).
-WITH entry AS (
+-- ledger_acts_insert notes them) and the texts it brings ($9 their content addresses, $10 their bodies, as
+-- text_insert stores them), and reads the clock for the batch's next entry (recorded_at rises with seq).
+WITH stored AS (
+    INSERT INTO texts (sha256, body) SELECT * FROM unnest($9::text[], $10::text[]) ON CONFLICT (sha256) DO NOTHING
+), entry AS (
     INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
 ), acts AS (
