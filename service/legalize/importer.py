@@ -59,6 +59,7 @@ from service.store import editions as editions_store
 from service.store import ledger
 from service.store import legalize as legalize_store
 from service.store.db import LATEST
+from service.store.legalize import LawFileSet
 
 log = structlog.get_logger("lextime.legalize")
 
@@ -229,6 +230,7 @@ class Importer:
         self.laws: dict[str, Law] = {}
         self.seen: set[str] = set()  # the laws this import has met a legal date of
         self.parsed: OrderedDict[tuple[str, str], list[Unit]] = OrderedDict()
+        self.law_files: list[LawFileSet] = []  # law-file rows noted in this batch and not yet written, in order
         self.references: dict[str, str] = {}
         self.stems: dict[str, list[str]] = {}
         self.manifest: Manifest | None = None
@@ -276,8 +278,23 @@ class Importer:
             self.db = held
             try:
                 yield
+                await self._write_law_files()
             finally:
                 self.db = self.pool
+                self.law_files.clear()
+
+    async def _set_law_file(self, law_file: LawFileSet) -> None:
+        """Noted now, written with the others before the next read of the law files or the batch's commit:
+        one round trip for a batch's worth instead of one per legal date."""
+        if isinstance(self.db, ledger.Batch):
+            self.law_files.append(law_file)
+        else:
+            await legalize_store.set_law_files(self.db, repository=self.repository, sets=[law_file])
+
+    async def _write_law_files(self) -> None:
+        if self.law_files:
+            await legalize_store.set_law_files(self.db, repository=self.repository, sets=self.law_files)
+            self.law_files.clear()
 
     async def _start(self, scope: str) -> str | None:
         if self.options.since:
@@ -340,6 +357,8 @@ class Importer:
         known = self.laws.get(identifier)
         if known is not None:
             return known
+        if any(f.identifier == identifier for f in self.law_files):
+            await self._write_law_files()  # the row read must be as noted (other rows do not matter to it)
         row = await legalize_store.law_file(self.db, repository=self.repository, identifier=identifier)
         if row is not None and row.retracted:
             row = None  # its file was removed and its act retracted: the law back in the repository is new
@@ -350,8 +369,7 @@ class Importer:
         law = Law(identifier, act_id, lang, path, row.last_commit if row else None,
                   row.last_valid_from if row else None, recorded_before=bool(row and row.last_commit))
         if row is None:
-            await legalize_store.set_law_file(self.db, repository=self.repository, identifier=identifier,
-                                              path=path, act_id=act_id, last_commit=None, last_valid_from=None)
+            await self._set_law_file(LawFileSet(identifier, path, act_id, last_commit=None, last_valid_from=None))
             self.report.laws += 1
         self.laws[identifier] = law
         return law
@@ -494,9 +512,8 @@ class Importer:
         await self._relations(changes, law, doc)
         if event.date is not None:
             law.last_commit, law.last_valid_from = event.text_commit, event.date
-            await legalize_store.set_law_file(self.db, repository=self.repository, identifier=law.identifier,
-                                              path=event.path, act_id=law.act_id, last_commit=event.text_commit,
-                                              last_valid_from=event.date)
+            await self._set_law_file(LawFileSet(law.identifier, event.path, law.act_id, last_commit=event.text_commit,
+                                                last_valid_from=event.date))
 
     async def _correct_act(self, law: Law, doc: Document, event: LegalDate) -> None:
         """A correction of a recorded version may fix the law's front matter too (a placeholder publication
@@ -703,6 +720,7 @@ class Importer:
     # -- removals and what cannot be recorded yet
 
     async def _removed(self, event: Removed) -> None:
+        await self._write_law_files()
         row = await legalize_store.law_file_at(self.db, repository=self.repository, path=event.path)
         if row is None or row.last_commit is None:
             self.report.dropped_by_removal += len(event.dropped)
@@ -721,6 +739,7 @@ class Importer:
         except DomainError as exc:
             await self._defer("retraction", event.change.sha, event.path, row.identifier, row.act_id, exc.detail)
             return
+        await self._write_law_files()
         await legalize_store.set_retracted(self.db, repository=self.repository, identifier=row.identifier)
         self.laws.pop(row.identifier, None)
         self.report.retractions += 1

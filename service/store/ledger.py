@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -62,6 +62,9 @@ class Batch:
 
     async def execute(self, query: str, *args: Any) -> str:
         return await self.conn.execute(query, *args)  # type: ignore[no-any-return]
+
+    async def executemany(self, query: str, args: Iterable[Sequence[Any]]) -> None:
+        await self.conn.executemany(query, args)
 
     async def record(self, *, actor: str, operation: str, payload: dict[str, Any],
                      texts: Mapping[str, str] | None = None) -> LedgerEntry:

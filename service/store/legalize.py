@@ -61,12 +61,30 @@ async def law_file_at(db: Db, *, repository: str, path: str) -> LawFile | None:
         return _file(await db.fetchrow(q("legalize_file_by_path"), repository, path))
 
 
+@dataclass(frozen=True)
+class LawFileSet:
+    """What `set_law_file` records: the act a law file became and the version last recorded from it."""
+
+    identifier: str
+    path: str
+    act_id: str
+    last_commit: str | None
+    last_valid_from: date | None
+
+
 async def set_law_file(
     db: Db, *, repository: str, identifier: str, path: str, act_id: str, last_commit: str | None,
     last_valid_from: date | None,
 ) -> None:
     async with translate():
         await db.execute(q("legalize_file_set"), repository, identifier, path, act_id, last_commit, last_valid_from)
+
+
+async def set_law_files(db: Db, *, repository: str, sets: list[LawFileSet]) -> None:
+    """Several `set_law_file`s, in order, in one round trip."""
+    async with translate():
+        await db.executemany(q("legalize_file_set"), [(repository, s.identifier, s.path, s.act_id, s.last_commit,
+                                                       s.last_valid_from) for s in sets])
 
 
 async def set_retracted(db: Db, *, repository: str, identifier: str) -> None:
