@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -71,12 +73,18 @@ class Batch:
         seq = self.head_seq + 1
         digest = entry_hash(hashed_fields(seq, self.clock, actor, operation, payload, self.head_hash))
         entry = LedgerEntry(seq, self.clock, actor, operation, payload, self.head_hash, digest)
+        statements = projections.STATEMENTS.get(operation)
+        folded = statements(entry) if statements is not None else None
+        acts = acts_of(payload)
         async with translate():
-            acts = acts_of(payload)
-            clock = await self.conn.fetchval(q("ledger_insert_in_batch"), seq, self.clock, actor, operation, payload,
-                                             self.head_hash, digest, acts, list(texts or ()),
-                                             list(texts.values()) if texts else [])
-            await projections.project(self.conn, entry)
+            appended = (seq, self.clock, actor, operation, payload, self.head_hash, digest, acts,
+                        list(texts or ()), list(texts.values()) if texts else [])
+            if folded is None:
+                clock = await self.conn.fetchval(q("ledger_insert_in_batch"), *appended)
+                await projections.project(self.conn, entry)
+            else:  # the projection's statements go in the append's own statement: one round trip
+                clock = await self.conn.fetchval(_append_and_project(tuple(name for name, _ in folded)), *appended,
+                                                 *(arg for _, args in folded for arg in args))
         self.changes.append((seq, acts))
         self.head_seq, self.head_hash, self.clock = seq, digest, clock
         self.entries += 1
@@ -101,6 +109,28 @@ class Batch:
             self.acts.clear()
             raise
 
+
+_APPEND_RESULT = "\nSELECT clock_timestamp() FROM entry"
+
+
+@cache
+def _append_and_project(names: tuple[str, ...]) -> str:
+    """ledger_insert_in_batch with the named statements as further parts of its WITH, their parameters
+    numbered after the append's: the entry, its texts, its acts and its projection in one statement."""
+    append = q("ledger_insert_in_batch")
+    if not append.endswith(_APPEND_RESULT):
+        raise RuntimeError("ledger_insert_in_batch no longer ends by reading the clock from `entry`")
+    taken = max(int(n) for n in _PARAMETER.findall(append))
+    parts = []
+    for i, name in enumerate(names):
+        sql = q(name)
+        shifted = _PARAMETER.sub(lambda m, by=taken: f"${int(m.group(1)) + by}", sql)
+        parts.append(f"projected_{i} AS (\n{shifted}\n)")
+        taken += max(int(n) for n in _PARAMETER.findall(sql))
+    return f"{append.removesuffix(_APPEND_RESULT)}, {', '.join(parts)}{_APPEND_RESULT}"
+
+
+_PARAMETER = re.compile(r"\$(\d+)")
 
 Writer: TypeAlias = asyncpg.Pool | Batch  # what a write command records through
 

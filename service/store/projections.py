@@ -22,29 +22,52 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def _create_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+# A projection made of plain statements, each a query's name and its arguments: written one by one by
+# `apply`, and folded by store.ledger.Batch into the statement that appends its entry (one round trip).
+Statement = tuple[str, tuple[Any, ...]]
+
+
+def _act_statements(entry: LedgerEntry) -> list[Statement]:
     a = entry.payload["act"]
     eif = a.get("entry_into_force") or {}
     pub = a.get("publication") or {}
+    act = ("act_insert", (a["id"], a["jurisdiction"], a["type"], a.get("number"), _d(a.get("adopted_on")),
+                          a.get("issuing_body"), a["titles"], a["languages"], _d(pub.get("date")), pub.get("source"),
+                          _d(eif.get("date")), eif.get("rule"), _d(eif.get("earliest")), _d(a.get("expires_on")),
+                          a.get("akn_uri"), entry.seq))
     aliases = [(a["akn_uri"], "akn")] if a.get("akn_uri") else []
     aliases += [(external, "external") for external in a.get("external_ids", [])]
-    await conn.execute(
-        q("act_insert_with_aliases"), a["id"], a["jurisdiction"], a["type"], a.get("number"),
-        _d(a.get("adopted_on")), a.get("issuing_body"), a["titles"], a["languages"], _d(pub.get("date")),
-        pub.get("source"), _d(eif.get("date")), eif.get("rule"), _d(eif.get("earliest")), _d(a.get("expires_on")),
-        a.get("akn_uri"), entry.seq, [alias for alias, _ in aliases], [kind for _, kind in aliases],
-    )
+    if not aliases:
+        return [act]
+    return [act, ("aliases_insert", ([alias for alias, _ in aliases], [kind for _, kind in aliases], a["id"],
+                                     entry.seq))]
+
+
+def _relation_statements(entry: LedgerEntry) -> list[Statement]:
+    r = entry.payload["relation"]
+    return [("relation_insert", (r["id"], r["type"], r["source_act"], r.get("source_unit"), r["target_act"],
+                                 r.get("target_unit"), _d(r.get("effective_date")), r.get("effective_rule"),
+                                 _d(r.get("effective_earliest")), _d(r.get("effective_latest")), _d(r.get("ends_on")),
+                                 r["basis"], r.get("note"), entry.seq))]
+
+
+STATEMENTS: dict[str, Callable[[LedgerEntry], list[Statement]]] = {
+    "create_act": _act_statements,
+    "add_relation": _relation_statements,
+}
+
+
+async def _create_act(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
+    act, *aliases = _act_statements(entry)
+    await conn.execute(q(act[0]), *act[1])
     await faults.reached("between_projections", conn)
+    for name, args in aliases:
+        await conn.execute(q(name), *args)
 
 
 async def _add_relation(conn: asyncpg.Connection, entry: LedgerEntry) -> None:
-    r = entry.payload["relation"]
-    await conn.execute(
-        q("relation_insert"), r["id"], r["type"], r["source_act"], r.get("source_unit"), r["target_act"],
-        r.get("target_unit"), _d(r.get("effective_date")), r.get("effective_rule"),
-        _d(r.get("effective_earliest")), _d(r.get("effective_latest")), _d(r.get("ends_on")), r["basis"],
-        r.get("note"), entry.seq,
-    )
+    for name, args in _relation_statements(entry):
+        await conn.execute(q(name), *args)
 
 
 async def _correct(conn: asyncpg.Connection, entry: LedgerEntry) -> None:

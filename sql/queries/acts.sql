@@ -5,18 +5,10 @@ INSERT INTO acts (id, jurisdiction, type, number, adopted_on, issuing_body, titl
                   akn_uri, recorded_seq)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 
--- name: act_insert_with_aliases
--- Projects a recorded act and its aliases in one statement: $17 the aliases, $18 the kind of each, in order.
-WITH act AS (
-    INSERT INTO acts (id, jurisdiction, type, number, adopted_on, issuing_body, titles, languages,
-                      publication_date, publication_source, eif_date, eif_rule, eif_earliest, expires_on,
-                      akn_uri, recorded_seq)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-    RETURNING id, recorded_seq
-)
+-- name: aliases_insert
+-- Projects the aliases of an act in one statement: $1 the aliases, $2 the kind of each, in order.
 INSERT INTO act_aliases (alias, kind, act_id, recorded_seq)
-SELECT a.alias, a.kind, act.id, act.recorded_seq
-FROM act, unnest($17::text[], $18::text[]) WITH ORDINALITY AS a(alias, kind, n)
+SELECT a.alias, a.kind, $3, $4 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(alias, kind, n)
 ORDER BY a.n
 
 -- name: alias_insert

@@ -13,6 +13,7 @@ from service.domain.ledger import GENESIS_HASH, verify_chain
 from service.store.db import create_pool
 from service.store.ledger import batch, entry_from_row, record
 from service.store.queries import q
+from tests.conftest import fresh_database
 
 WRITERS = 10
 PER_WRITER = 20
@@ -177,3 +178,49 @@ async def test_a_failed_part_of_a_batch_leaves_nothing_and_the_batch_goes_on(dat
         await pool.close()
     assert [e.seq for e in entries] == [1, 2] and verify_chain(entries) is None
     assert numbers == ["4-1", "4-3"]
+
+
+
+def _relation(i: int, source: str, target: str) -> dict[str, object]:
+    return {"relation": {"id": f"01JREL{i:04d}".ljust(26, "0"), "type": "amends", "source_act": source,
+                         "source_unit": None, "target_act": target, "target_unit": "art_1",
+                         "effective_date": f"2021-0{i}-01", "effective_rule": None, "effective_earliest": None,
+                         "effective_latest": None, "ends_on": None, "basis": "stated", "note": f"relation {i}"}}
+
+
+async def _projected(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
+    return {table: [tuple(r) for r in await pool.fetch(f"SELECT * FROM {table} ORDER BY 1, 2")]
+            for table in ("acts", "act_aliases", "relations", "ledger_acts")}
+
+
+async def test_a_batch_projects_what_one_write_at_a_time_projects(database: str, server_dsn: str,
+                                                                 template_db: str) -> None:
+    """In a batch, an act's and a relation's projections go in the statement that appends the entry; the rows
+    are those the write commands, one transaction each, leave."""
+    acts = [_payload(7, i) for i in range(4)]
+    for i, act in enumerate(acts):
+        fields = act["act"]
+        assert isinstance(fields, dict)
+        fields["akn_uri"] = f"/akn/kz/act/decree/2020/7-{i}" if i % 2 else None
+        fields["external_ids"] = [f"legalize:7-{i}", f"adilet:7-{i}"][:i % 3]
+    ids = [act["act"]["id"] for act in acts]  # type: ignore[index]
+    payloads = [("create_act", act) for act in acts] + [("add_relation", _relation(i, ids[i], ids[0]))
+                                                        for i in range(1, 4)]
+    batched = await create_pool(database)
+    try:
+        async with batch(batched) as held:
+            for operation, payload in payloads:
+                await held.record(actor="t", operation=operation, payload=payload)
+        async with fresh_database(server_dsn, template_db) as other:
+            single = await create_pool(other)
+            try:
+                for operation, payload in payloads:
+                    await record(single, actor="t", operation=operation, payload=payload)
+                expected = await _projected(single)
+            finally:
+                await single.close()
+        got = await _projected(batched)
+    finally:
+        await batched.close()
+    assert got == expected
+    assert [len(got[t]) for t in ("acts", "act_aliases", "relations")] == [4, 5, 3]
