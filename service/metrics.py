@@ -1,5 +1,6 @@
 """Prometheus metrics: requests by route and status, latency, pool usage, the ledger's head, imports,
-rate-limit refusals and requests shed by the bound on requests in progress; one registry per application (so tests and workers do not share counters)."""
+rate-limit refusals and requests shed by the bound on requests in progress; one registry per application (so
+tests and workers do not share counters)."""
 
 from __future__ import annotations
 

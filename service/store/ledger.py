@@ -83,8 +83,8 @@ class Batch:
                 clock = await self.conn.fetchval(q("ledger_insert_in_batch"), *appended)
                 await projections.project(self.conn, entry)
             else:  # the projection's statements go in the append's own statement: one round trip
-                clock = await self.conn.fetchval(_append_and_project(tuple(name for name, _ in folded)), *appended,
-                                                 *(arg for _, args in folded for arg in args))
+                clock = await self.conn.fetchval(_append_and_project(tuple((name, len(args)) for name, args in folded)),
+                                                 *appended, *(arg for _, args in folded for arg in args))
         self.changes.append((seq, acts))
         self.head_seq, self.head_hash, self.clock = seq, digest, clock
         self.entries += 1
@@ -114,23 +114,37 @@ _APPEND_RESULT = "\nSELECT clock_timestamp() FROM entry"
 
 
 @cache
-def _append_and_project(names: tuple[str, ...]) -> str:
-    """ledger_insert_in_batch with the named statements as further parts of its WITH, their parameters
-    numbered after the append's: the entry, its texts, its acts and its projection in one statement."""
+def _append_and_project(statements: tuple[tuple[str, int], ...]) -> str:
+    """ledger_insert_in_batch with the named statements (each with the number of arguments it is given) as
+    further parts of its WITH, their parameters numbered after the append's: the entry, its texts, its acts
+    and its projection in one statement. The parts of a WITH see one snapshot and run in no order a
+    projection may rely on, so only statements that read none of the tables written here are folded."""
     append = q("ledger_insert_in_batch")
-    if not append.endswith(_APPEND_RESULT):
-        raise RuntimeError("ledger_insert_in_batch no longer ends by reading the clock from `entry`")
-    taken = max(int(n) for n in _PARAMETER.findall(append))
+    if not append.endswith(_APPEND_RESULT) or _parameters(append) != _APPEND_ARGUMENTS:
+        raise RuntimeError("ledger_insert_in_batch no longer takes the append's arguments and reads the clock last")
+    taken = _APPEND_ARGUMENTS
     parts = []
-    for i, name in enumerate(names):
+    for i, (name, arguments) in enumerate(statements):
         sql = q(name)
+        if _parameters(sql) != arguments:
+            raise RuntimeError(f"{name} takes {_parameters(sql)} parameters, not the {arguments} it is given")
         shifted = _PARAMETER.sub(lambda m, by=taken: f"${int(m.group(1)) + by}", sql)
         parts.append(f"projected_{i} AS (\n{shifted}\n)")
-        taken += max(int(n) for n in _PARAMETER.findall(sql))
+        taken += arguments
     return f"{append.removesuffix(_APPEND_RESULT)}, {', '.join(parts)}{_APPEND_RESULT}"
 
 
 _PARAMETER = re.compile(r"\$(\d+)")
+_COMMENT = re.compile(r"--[^\n]*")
+# What the append itself takes: seq, recorded_at, actor, operation, payload, prev_hash, hash, its acts, and its
+# texts' addresses and bodies.
+_APPEND_ARGUMENTS = 10
+
+
+def _parameters(sql: str) -> int:
+    """The highest $n of a statement, outside its comments."""
+    return max((int(n) for n in _PARAMETER.findall(_COMMENT.sub("", sql))), default=0)
+
 
 Writer: TypeAlias = asyncpg.Pool | Batch  # what a write command records through
 

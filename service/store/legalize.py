@@ -63,7 +63,7 @@ async def law_file_at(db: Db, *, repository: str, path: str) -> LawFile | None:
 
 @dataclass(frozen=True)
 class LawFileSet:
-    """What `set_law_file` records: the act a law file became and the version last recorded from it."""
+    """What `set_law_files` records of one law file: the act it became and the version last recorded from it."""
 
     identifier: str
     path: str
@@ -72,16 +72,8 @@ class LawFileSet:
     last_valid_from: date | None
 
 
-async def set_law_file(
-    db: Db, *, repository: str, identifier: str, path: str, act_id: str, last_commit: str | None,
-    last_valid_from: date | None,
-) -> None:
-    async with translate():
-        await db.execute(q("legalize_file_set"), repository, identifier, path, act_id, last_commit, last_valid_from)
-
-
 async def set_law_files(db: Db, *, repository: str, sets: list[LawFileSet]) -> None:
-    """Several `set_law_file`s, in order, in one round trip."""
+    """Law files' rows, each noted in turn (legalize_file_set), in one round trip."""
     async with translate():
         await db.executemany(q("legalize_file_set"), [(repository, s.identifier, s.path, s.act_id, s.last_commit,
                                                        s.last_valid_from) for s in sets])

@@ -11,10 +11,6 @@ INSERT INTO act_aliases (alias, kind, act_id, recorded_seq)
 SELECT a.alias, a.kind, $3, $4 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS a(alias, kind, n)
 ORDER BY a.n
 
--- name: alias_insert
--- Projects an alias (AKN work URI or external id) of an act.
-INSERT INTO act_aliases (alias, kind, act_id, recorded_seq) VALUES ($1, $2, $3, $4)
-
 -- name: act_by_id
 -- The act with this id as known at seq $2.
 SELECT a.*, ARRAY(SELECT x.alias FROM act_aliases x

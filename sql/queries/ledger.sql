@@ -22,7 +22,7 @@ WITH stored AS (
 ), entry AS (
     INSERT INTO ledger (seq, recorded_at, actor, operation, payload, prev_hash, hash)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
-), acts AS (
+), noted_acts AS (
     INSERT INTO ledger_acts (act_id, recorded_seq) SELECT unnest($8::text[]), seq FROM entry
 )
 SELECT clock_timestamp() FROM entry
