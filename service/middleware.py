@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import API_VERSION
 from service.api.access import PROBES
-from service.errors import Problem, problem_body, problem_response
+from service.errors import Problem, problem_response
 from service.logs import logs_at
 from service.metrics import Metrics
 
@@ -141,12 +141,8 @@ class InFlightLimit:
             if self.metrics is not None:
                 self.metrics.overloaded.inc()
             overloaded = Problem(503, "overloaded", f"this worker is answering {self.in_flight} requests, as many "
-                                 "as it takes at once; retry after Retry-After seconds")
-            body = orjson.dumps(problem_body(overloaded, instance=scope["path"]))
-            await send({"type": "http.response.start", "status": 503,
-                        "headers": [(b"content-type", b"application/problem+json"), (b"retry-after", b"1"),
-                                    (b"content-length", b"%d" % len(body))]})
-            await send({"type": "http.response.body", "body": body})
+                                 "as it takes at once; retry after Retry-After seconds", headers={"Retry-After": "1"})
+            await problem_response(overloaded, instance=scope["path"])(scope, receive, send)
             return
         self.in_flight += 1
         scope[IN_FLIGHT_KEY] = self

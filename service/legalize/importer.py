@@ -283,13 +283,11 @@ class Importer:
                 self.db = self.pool
                 self.law_files.clear()
 
-    async def _set_law_file(self, law_file: LawFileSet) -> None:
+    def _set_law_file(self, law_file: LawFileSet) -> None:
         """Noted now, written with the others before the next read of the law files or the batch's commit:
         one round trip for a batch's worth instead of one per legal date."""
-        if isinstance(self.db, ledger.Batch):
-            self.law_files.append(law_file)
-        else:
-            await legalize_store.set_law_files(self.db, repository=self.repository, sets=[law_file])
+        assert isinstance(self.db, ledger.Batch), "legal dates are recorded inside a batch"
+        self.law_files.append(law_file)
 
     async def _write_law_files(self) -> None:
         if self.law_files:
@@ -369,7 +367,7 @@ class Importer:
         law = Law(identifier, act_id, lang, path, row.last_commit if row else None,
                   row.last_valid_from if row else None, recorded_before=bool(row and row.last_commit))
         if row is None:
-            await self._set_law_file(LawFileSet(identifier, path, act_id, last_commit=None, last_valid_from=None))
+            self._set_law_file(LawFileSet(identifier, path, act_id, last_commit=None, last_valid_from=None))
             self.report.laws += 1
         self.laws[identifier] = law
         return law
@@ -512,8 +510,8 @@ class Importer:
         await self._relations(changes, law, doc)
         if event.date is not None:
             law.last_commit, law.last_valid_from = event.text_commit, event.date
-            await self._set_law_file(LawFileSet(law.identifier, event.path, law.act_id, last_commit=event.text_commit,
-                                                last_valid_from=event.date))
+            self._set_law_file(LawFileSet(law.identifier, event.path, law.act_id, last_commit=event.text_commit,
+                                          last_valid_from=event.date))
 
     async def _correct_act(self, law: Law, doc: Document, event: LegalDate) -> None:
         """A correction of a recorded version may fix the law's front matter too (a placeholder publication

@@ -195,15 +195,18 @@ async def plan(conn: asyncpg.Connection, *, act_id: str, start: date, first: Cal
     An act with no text history yet (its first edition, which an import records for every new act) is asked
     that once, instead of the reads below one by one, each of which would come back empty."""
     history = await conn.fetchval(q("text_history_exists"), act_id, LATEST)
-    langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) if history else set()
-    langs |= set(new_languages)
-    barriers = {lang: await conn.fetchval(q("full_edition_after"), act_id, lang, start, LATEST) if history else None
-                for lang in langs}
-    horizon = None if not barriers or None in barriers.values() else max(d for d in barriers.values() if d)
-    recs = {lang: await recorded(conn, act_id=act_id, lang=lang, day=start, upto=horizon) if history
-            else Recorded({}, None) for lang in langs}
-    later = [amendment_from_row(r) for r in await conn.fetch(q("amendments_dated_between"), act_id, start,
-                                                              horizon, LATEST)] if history else []
+    if history:
+        langs = set(await languages(conn, act_id=act_id, day=date.max, as_of=LATEST)) | set(new_languages)
+        barriers = {lang: await conn.fetchval(q("full_edition_after"), act_id, lang, start, LATEST)
+                    for lang in langs}
+        horizon = None if not barriers or None in barriers.values() else max(d for d in barriers.values() if d)
+        recs = {lang: await recorded(conn, act_id=act_id, lang=lang, day=start, upto=horizon) for lang in langs}
+        later = [amendment_from_row(r) for r in await conn.fetch(q("amendments_dated_between"), act_id, start,
+                                                                  horizon, LATEST)]
+    else:  # what those reads would give: no barrier, nothing recorded, no amendment
+        langs = set(new_languages)
+        barriers, horizon = dict.fromkeys(langs), None
+        recs, later = {lang: Recorded({}, None) for lang in langs}, []
     cur = first({lang: rec.state_at(start) for lang, rec in recs.items() if rec.has_structure(start)})
     days = {start} | {a.effective_date for a in later if a.effective_date} | {d for d in barriers.values() if d}
     for rec in recs.values():
