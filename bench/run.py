@@ -246,26 +246,27 @@ class Runner:
 
     def mirror(self, base: str) -> dict[str, Any]:
         """A mirror catching up, two ways: the feed from seq 0 (pages as recorded, the texts they reference
-        fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream."""
+        fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream, each form
+        twice: made from the tables (the first request at a seq), then kept (every later one)."""
         with httpx.Client(base_url=base, timeout=120, limits=httpx.Limits(max_connections=FETCHERS)) as client:
             started = time.perf_counter()
             entries, texts, non_2xx = _follow_feed(client, deadline=started + 3 * self.o.seconds)
             feed_s = time.perf_counter() - started
-            started = time.perf_counter()
-            lines, snap_errors = _read_snapshot(client)
-            snap_s = time.perf_counter() - started
-            bulk = snapshot_load.read_bulk_snapshot(client)
-        non_2xx += snap_errors + bulk.non_2xx
+            ndjson = [_read_snapshot(client) for _ in ("made", "kept")]
+            bulk = [snapshot_load.read_bulk_snapshot(client) for _ in ("made", "kept")]
+        non_2xx += sum(f.non_2xx for f in (*ndjson, *bulk))
         feed_rate = entries / feed_s if feed_s else 0.0
-        snap_rate = lines.get("entry", 0) / snap_s if snap_s else 0.0
-        bulk_rate = bulk.entries / bulk.seconds if bulk.seconds else 0.0
-        result = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
-                  "feed_entries_per_s": round(feed_rate), "snapshot_lines": lines,
-                  "snapshot_seconds": round(snap_s, 2), "snapshot_entries_per_s": round(snap_rate),
-                  "bulk_entries": bulk.entries, "bulk_bytes": bulk.bytes, "bulk_seconds": round(bulk.seconds, 2),
-                  "bulk_entries_per_s": round(bulk_rate), "errors": non_2xx}
-        self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash), snapshot {snap_rate:,.0f} entries/s, "
-                 f"bulk snapshot {bulk_rate:,.0f} entries/s, errors {non_2xx}")
+        result: dict[str, Any] = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
+                                  "feed_entries_per_s": round(feed_rate), "errors": non_2xx}
+        for form, (made, kept) in (("snapshot", ndjson), ("bulk", bulk)):
+            result[form] = {"entries": kept.entries, "bytes": kept.bytes,
+                            "made": {"how": made.how, "seconds": round(made.seconds, 3),
+                                     "wire_bytes": made.wire_bytes, "entries_per_s": round(made.rate)},
+                            "kept": {"how": kept.how, "seconds": round(kept.seconds, 3),
+                                     "wire_bytes": kept.wire_bytes, "entries_per_s": round(kept.rate)}}
+        self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash); snapshot made {ndjson[0].rate:,.0f}, "
+                 f"kept {ndjson[1].rate:,.0f} entries/s; bulk snapshot made {bulk[0].rate:,.0f}, "
+                 f"kept {bulk[1].rate:,.0f} entries/s; errors {non_2xx}")
         for form in ("bulk", "ndjson"):
             start = snapshot_load.mirror_start(self.server_dsn, base, bulk=form == "bulk")
             result[f"mirror_start_{form}"] = {"entries": start.entries, "seconds": round(start.seconds, 2),
@@ -396,14 +397,19 @@ def _texts_by_hash(client: httpx.Client, hashes: list[str]) -> int:
     return len(orjson.loads(got.content)["texts"]) if got.status_code == 200 else -1
 
 
-def _read_snapshot(client: httpx.Client) -> tuple[dict[str, int], int]:
-    """The whole `GET /v1/snapshot` stream, every line decoded; (lines by kind, non-2xx answers)."""
+def _read_snapshot(client: httpx.Client) -> snapshot_load.Fetched:
+    """The whole `GET /v1/snapshot` stream, every line decoded (as a mirror's loader decodes them)."""
     lines: dict[str, int] = {}
+    size = 0
+    started = time.perf_counter()
     with client.stream("GET", "/v1/snapshot") as stream:
         for line in _lines(stream.iter_bytes()):
+            size += len(line) + 1
             kind = orjson.loads(line).get("kind", "?")
             lines[kind] = lines.get(kind, 0) + 1
-    return lines, int(stream.status_code != 200)
+    return snapshot_load.Fetched(lines.get("entry", 0), size, time.perf_counter() - started,
+                                 int(stream.status_code != 200), stream.headers.get("x-lextime-snapshot", "made"),
+                                 stream.num_bytes_downloaded, lines)
 
 
 def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:

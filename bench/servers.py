@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,18 +83,21 @@ def _running(cmd: list[str], env: dict[str, str], log: Path, port: int, ready_pa
         _stop(process)
 
 
-def lextime(dsn: str, *, workers: int, log: Path, extra_env: dict[str, str] | None = None
-            ) -> contextlib.AbstractContextManager[Running]:
+@contextlib.contextmanager
+def lextime(dsn: str, *, workers: int, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[Running]:
     """`lextime serve` (uvloop, httptools, N workers, no access log) on the corpus database; the
-    per-request log event is off (warning level), as an access log is in a throughput run."""
+    per-request log event is off (warning level), as an access log is in a throughput run. Its kept
+    snapshots go to a folder of this run's, so the first snapshot a run asks for is made, not kept."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": dsn, "LEXTIME_LOG_LEVEL": "warning", "LEXTIME_LOG_FORMAT": "json",
-           "LEXTIME_POOL_MIN": "2",
-           # The load comes from one address: per-address rate limits would answer 429 to most of it.
-           "LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0",
-           **(extra_env or {})}
-    cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    return _running(cmd, env, log, port, "/readyz")
+    with tempfile.TemporaryDirectory(prefix="lextime-bench-snapshots-") as kept:
+        env = {**os.environ, "DATABASE_URL": dsn, "LEXTIME_LOG_LEVEL": "warning", "LEXTIME_LOG_FORMAT": "json",
+               "LEXTIME_POOL_MIN": "2", "LEXTIME_SNAPSHOT_DIR": kept,
+               # The load comes from one address: per-address rate limits would answer 429 to most of it.
+               "LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0",
+               **(extra_env or {})}
+        cmd = [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers)]
+        with _running(cmd, env, log, port, "/readyz") as running:
+            yield running
 
 
 def ceiling(body_bytes: int, *, workers: int, log: Path) -> contextlib.AbstractContextManager[Running]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 import httpx
@@ -23,10 +23,17 @@ from service.store.snapshot import load_snapshot
 
 @dataclass(frozen=True)
 class Fetched:
-    entries: int  # the rows of the ledger section
-    bytes: int
+    entries: int  # the rows of the ledger section, or the entry lines
+    bytes: int  # as decoded
     seconds: float
     non_2xx: int
+    how: str  # the answer's X-Lextime-Snapshot: made from the tables, or kept
+    wire_bytes: int  # as sent (zstd-compressed, when kept)
+    lines: dict[str, int] = field(default_factory=dict)  # NDJSON: the lines by kind
+
+    @property
+    def rate(self) -> float:
+        return self.entries / self.seconds if self.seconds else 0.0
 
 
 def read_bulk_snapshot(client: httpx.Client) -> Fetched:
@@ -56,7 +63,8 @@ def read_bulk_snapshot(client: httpx.Client) -> Fetched:
                 if line.get("kind") == "section_end":
                     rows[line["table"]] = line["rows"]
     seconds = time.perf_counter() - started
-    return Fetched(rows.get("ledger", 0), size, seconds, int(stream.status_code != 200))
+    return Fetched(rows.get("ledger", 0), size, seconds, int(stream.status_code != 200),
+                   stream.headers.get("x-lextime-snapshot", "made"), stream.num_bytes_downloaded)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from service.config import Settings
 from service.domain.errors import DomainError
 from service.domain.ratelimit import Rate, RateLimiter
 from service.errors import Problem, from_domain, problem_response
+from service.kept import KeptSnapshots
 from service.metrics import Metrics, MetricsMiddleware
 from service.middleware import Cors, InFlightLimit, RequestLog, SecurityHeaders
 from service.signing import load_signer
@@ -159,6 +160,7 @@ def create_app(settings: Settings) -> Starlette:
         )
         app.state.watcher = LedgerWatcher()
         app.state.snapshot_slots = asyncio.Semaphore(feed.SNAPSHOTS_AT_ONCE)
+        app.state.kept_snapshots = KeptSnapshots.open(settings.snapshot_folder, keep=settings.snapshots_kept)
         listener = LedgerListener(settings.database_url or "", app.state.watcher,
                                   connect_timeout_s=settings.connect_timeout_s)
         checkpoints: asyncio.Task[None] | None = None

@@ -97,6 +97,8 @@ class Settings:
     cache_mb: int = 48  # each worker at about 150 MB RSS after the bench's loads (docs/performance.md)
     lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
     max_in_flight: int = 256  # requests in progress per worker; more: 503 overloaded (0: no bound)
+    snapshot_dir: Path | None = None  # where snapshots are kept (service/kept.py); None: the data folder's
+    snapshots_kept: int = 1  # per form, the newest by seq (0: none kept, each one made afresh)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -133,10 +135,16 @@ class Settings:
             cache_mb=_int(env, "LEXTIME_CACHE_MB", 48, minimum=0),
             lean_reads=_bool(env, "LEXTIME_LEAN_READS", True),
             max_in_flight=_int(env, "LEXTIME_MAX_IN_FLIGHT", 256, minimum=0),
+            snapshot_dir=Path(env["LEXTIME_SNAPSHOT_DIR"]).expanduser() if env.get("LEXTIME_SNAPSHOT_DIR") else None,
+            snapshots_kept=_int(env, "LEXTIME_SNAPSHOTS_KEPT", 1, minimum=0),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")
         return settings
+
+    @property
+    def snapshot_folder(self) -> Path:
+        return self.snapshot_dir or self.data_dir / "snapshots"
 
     def with_database(self, url: str) -> Settings:
         """The same settings pointed at another database (the embedded one, or a test database)."""

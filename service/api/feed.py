@@ -4,13 +4,16 @@ as Atom, texts by content address, and the snapshot a new mirror starts from."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
+from typing import BinaryIO
 from urllib.parse import urlencode
 
 import anyio
 import orjson
+import structlog
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -24,14 +27,18 @@ from service.domain.asof import MAX_SEQ
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.feed import FeedItem
 from service.errors import Problem
+from service.kept import Keeper, KeptSnapshots, SnapshotKey, accepts, compressed, decompressed
 from service.middleware import waiting_without_work
 from service.store import feed as feed_store
 from service.store.bulk_snapshot import bulk_snapshot
 from service.store.snapshot import snapshot_lines
 
+log = structlog.get_logger("lextime.feed")
+
 MAX_WAIT_S = 30
 SNAPSHOTS_AT_ONCE = 2  # per process
 SNAPSHOT_MEDIA_TYPES = ("application/x-ndjson", BULK_MEDIA_TYPE)  # the default first
+SNAPSHOT_FORMS = {"application/x-ndjson": "ndjson", BULK_MEDIA_TYPE: "pgcopy"}  # as kept files are named
 MAX_BATCH = 1000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _OPERATION = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -170,20 +177,64 @@ async def texts_batch(request: Request) -> Response:
 async def snapshot(request: Request) -> Response:
     media = negotiate(request.headers.get("accept"), SNAPSHOT_MEDIA_TYPES)
     as_of = await read_as_of(request)
-    headers = {**read_headers(as_of), "Vary": "Accept"}
+    headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}
     if request.method == "HEAD":
         return Response(media_type=media, headers=headers)
+    pool = request.app.state.pool
+    kept: KeptSnapshots | None = request.app.state.kept_snapshots
+    key = None
+    if kept is not None:  # a snapshot as of a seq never changes: the first one made is kept (service/kept.py)
+        key = kept.key(SNAPSHOT_FORMS[media], as_of.seq, await feed_store.hash_at(pool, seq=as_of.seq))
+        file = kept.opened(key)
+        if file is not None:
+            answer = await _kept(request, file, kept, key, media, headers)
+            if answer is not None:
+                return answer
     slots: asyncio.Semaphore = request.app.state.snapshot_slots
-    if slots.locked():  # each snapshot holds a connection for its whole stream: a few at a time
+    if slots.locked():  # each snapshot made holds a connection for its whole stream: a few at a time
         raise Problem(503, "snapshot-busy", "other snapshots are being streamed: retry later, or follow the feed",
                       headers={"Retry-After": "30"})
     await slots.acquire()
-    pool = request.app.state.pool
     if media == BULK_MEDIA_TYPE:
-        frames = bulk_snapshot(pool, seq=as_of.seq, api_version=API_VERSION)
-        return StreamingResponse(_releasing(frames, slots), media_type=media, headers=headers)
-    lines = snapshot_lines(pool, seq=as_of.seq, api_version=API_VERSION)
-    return StreamingResponse(_releasing(_ndjson(lines), slots), media_type=media, headers=headers)
+        body = bulk_snapshot(pool, seq=as_of.seq, api_version=API_VERSION)
+    else:
+        body = _ndjson(snapshot_lines(pool, seq=as_of.seq, api_version=API_VERSION))
+    if kept is not None and key is not None:  # both or neither
+        body = _keeping(body, kept.keeper(key))
+    return StreamingResponse(_releasing(body, slots), media_type=media,
+                             headers={**headers, "X-Lextime-Snapshot": "made"})
+
+
+async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey, media: str,
+                headers: dict[str, str]) -> Response | None:
+    """A kept snapshot: its file as it is, zstd-compressed, to a client that accepts zstd; else decompressed
+    (None when the file is found damaged before anything is sent: it is gone, and the snapshot is made)."""
+    headers = {**headers, "X-Lextime-Snapshot": "kept"}
+    if accepts(request.headers.get("accept-encoding"), "zstd"):
+        size = os.fstat(file.fileno()).st_size
+        return StreamingResponse(compressed(file), media_type=media,
+                                 headers={**headers, "Content-Encoding": "zstd", "Content-Length": str(size)})
+    body = await decompressed(file, kept, key)
+    return None if body is None else StreamingResponse(body, media_type=media, headers=headers)
+
+
+async def _keeping(chunks: AsyncGenerator[bytes, None], keeper: Keeper) -> AsyncGenerator[bytes, None]:
+    """The stream, copied into the keeper's file as it goes; kept only when it ended whole."""
+    whole = False
+    try:
+        async for chunk in chunks:
+            await keeper.write(chunk)
+            yield chunk
+        whole = True
+    finally:
+        with anyio.CancelScope(shield=True):
+            if whole:
+                size = await keeper.keep()
+                if size is not None:
+                    log.info("snapshot_kept", name=keeper.key.name, bytes=size)
+            else:
+                await keeper.drop()
+            await chunks.aclose()
 
 
 async def _releasing(chunks: AsyncGenerator[bytes, None], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:

@@ -8,7 +8,7 @@ from typing import TypeAlias
 import asyncpg
 
 from service.domain.feed import FeedItem
-from service.domain.ledger import LedgerEntry
+from service.domain.ledger import GENESIS_HASH, LedgerEntry
 from service.store.errors import translate
 from service.store.ledger import entry_from_row
 from service.store.queries import q
@@ -20,6 +20,13 @@ async def head_seq(conn: Conn) -> int:
     """The newest seq, 0 on an empty ledger. Every seq up to it is committed (seq order = commit order)."""
     async with translate():
         return int(await conn.fetchval(q("ledger_head_seq")))
+
+
+async def hash_at(conn: Conn, *, seq: int) -> str:
+    """The hash of the newest entry up to `seq` (the genesis hash on an empty ledger)."""
+    async with translate():
+        row = await conn.fetchrow(q("ledger_head_hash"), seq)
+    return str(row["hash"]) if row else GENESIS_HASH
 
 
 async def seq_at(pool: asyncpg.Pool, *, moment: datetime) -> tuple[int, datetime]:

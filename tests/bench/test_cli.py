@@ -114,10 +114,18 @@ def test_targets_are_judged_as_ratios() -> None:
     assert verdicts["worker memory"][1] == "not measured"  # not at 1M acts
     assert verdicts["disk at 1M acts"] == (1.5, "missed")
     assert verdicts["change feed catch-up"] == (None, "not measured")
-    mirror = {"feed_entries_per_s": 4000, "feed_entries": 9000, "snapshot_entries_per_s": 60_000}
-    judged = {t["target"]: (t["ratio"], t["verdict"]) for t in report.targets(_result() | {"mirror": mirror})}
+    def fetched(made: int, kept: int) -> dict[str, object]:
+        return {"entries": 9000, "bytes": 10**8, "made": {"how": "made", "seconds": 1.0, "wire_bytes": 10**8,
+                                                          "entries_per_s": made},
+                "kept": {"how": "kept", "seconds": 0.1, "wire_bytes": 10**7, "entries_per_s": kept}}
+    mirror = {"feed_entries_per_s": 4000, "feed_entries": 9000, "snapshot": fetched(2000, 60_000),
+              "bulk": fetched(8000, 36_000)}
+    rows = {t["target"]: t for t in report.targets(_result() | {"mirror": mirror})}
+    judged = {name: (t["ratio"], t["verdict"]) for name, t in rows.items()}
     assert judged["change feed catch-up"] == (0.8, "missed")
-    assert judged["snapshot vs feed"] == (15.0, "met")
+    assert judged["snapshot vs feed"] == (15.0, "met")  # judged on the kept snapshot, the made one shown beside
+    assert judged["bulk snapshot vs feed"] == (9.0, "missed")
+    assert "made from the tables: 2,000, 0.50×" in rows["snapshot vs feed"]["measured"]
     history = {"imports": {"synthetic": {"commits": 10_000, "import_seconds": 12.0, "git_log_seconds": 2.0,
                                          "wall_seconds": 13.0, "peak_rss_mb": 130.0},
                            "synthetic, a tenth": {"commits": 1000, "import_seconds": 1.0, "git_log_seconds": 0.2,

@@ -19,6 +19,9 @@ async def test_the_feed_is_followed_whole_with_requests_in_flight(api: Api, limi
     await record_some(api)  # 4 entries; the edition references 3 texts
     with httpx.Client(base_url=api.base_url, timeout=30) as client:
         followed = await asyncio.to_thread(_follow_feed, client, deadline=time.perf_counter() + 60, limit=limit)
-        lines, errors = await asyncio.to_thread(_read_snapshot, client)
+        made = await asyncio.to_thread(_read_snapshot, client)
+        kept = await asyncio.to_thread(_read_snapshot, client)
     assert followed == (4, 3, 0)
-    assert errors == 0 and lines["snapshot"] == lines["end"] == 1 and lines["entry"] == 4 and lines["text"] == 3
+    assert made.lines == kept.lines == {"snapshot": 1, "entry": 4, "text": 3, "row": made.lines["row"], "end": 1}
+    assert made.non_2xx == kept.non_2xx == 0 and made.entries == 4 and made.bytes == kept.bytes
+    assert (made.how, kept.how) == ("made", "kept") and kept.wire_bytes < kept.bytes  # sent compressed

@@ -1,0 +1,276 @@
+"""Kept snapshots. A snapshot as of a seq never changes: the ledger is append-only and every fact row carries
+the seqs it was recorded and superseded at. So the first snapshot made at a seq is kept in a file of the
+service's data folder, compressed with zstd, and the next request for that seq (the head, until the next
+write) is answered from the file instead of PostgreSQL producing the same state again.
+
+A file is named by everything its bytes depend on: the form, the seq, the hash of the newest entry up to
+it (which chains every entry before it, so two ledgers never share a name) and the schema — the migrations
+and the formats of this version of Lextime. It is written to a temporary name, flushed to disk and renamed
+into place only once the stream it copies has ended whole; zstd's frame checksum catches a file damaged
+afterwards, and such a file is removed at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import structlog
+import zstandard
+
+from service import API_VERSION, __version__
+from service.domain.bulk import COPY_FORMAT
+from service.domain.exchange import SNAPSHOT_FORMAT
+from service.store.migrate import load_migrations
+
+log = structlog.get_logger("lextime.kept")
+
+SUFFIX = ".zst"
+LEVEL = 1  # 0.15 of the bytes at ≈ 800 MB/s; higher levels took 5× the time for no smaller file
+READ_BYTES = 1024 * 1024
+STALE_TEMPORARY_S = 3600.0  # a temporary file this old was left by a process that stopped mid-write
+_NAME = re.compile(r"^(?P<form>[a-z]+)-[0-9]{20}-[0-9a-f]{64}-[0-9a-f]{16}\.zst$")
+
+
+def schema_digest() -> str:
+    """What a snapshot's bytes depend on beyond the ledger: the migrations (tables and their columns), the
+    snapshot and COPY formats, the API and Lextime versions."""
+    parts = [f"{m.name}:{m.checksum}" for m in load_migrations()]
+    parts += [f"format:{SNAPSHOT_FORMAT}", f"copy:{COPY_FORMAT}", f"api:{API_VERSION}", f"lextime:{__version__}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    form: str  # "ndjson" or "pgcopy"
+    seq: int
+    hash: str  # of the newest entry up to seq (64 hex digits; zeros on an empty ledger)
+    schema: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.form}-{self.seq:020d}-{self.hash}-{self.schema}{SUFFIX}"
+
+
+class KeptSnapshots:
+    """The kept snapshots of one folder: of each form, the `keep` most recently kept or served (a folder may
+    be shared by services of other databases, so the most recent use, not the highest seq, decides)."""
+
+    def __init__(self, folder: Path, *, keep: int, schema: str) -> None:
+        self.folder = folder
+        self.keep = keep
+        self.schema = schema
+
+    @classmethod
+    def open(cls, folder: Path, *, keep: int) -> KeptSnapshots | None:
+        """The folder's kept snapshots (created, readable by this user only); None when keeping is off or the
+        folder cannot be made (snapshots are then made every time, as a log line says)."""
+        if keep <= 0:
+            return None
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("snapshots_not_kept", folder=str(folder), error=str(exc))
+            return None
+        return cls(folder, keep=keep, schema=schema_digest())
+
+    def key(self, form: str, seq: int, digest: str) -> SnapshotKey:
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise ValueError(f"not a ledger hash: {digest!r}")
+        return SnapshotKey(form, seq, digest, self.schema)
+
+    def opened(self, key: SnapshotKey) -> BinaryIO | None:
+        """The kept file of `key`, open (so a prune that removes it meanwhile does not cut the answer short),
+        marked as used now."""
+        path = self.folder / key.name
+        try:
+            file = path.open("rb")
+        except FileNotFoundError:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return file
+
+    def keeper(self, key: SnapshotKey) -> Keeper:
+        return Keeper(self, key)
+
+    def forget(self, key: SnapshotKey) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / key.name).unlink()
+
+    def prune(self, form: str) -> list[str]:
+        """Remove the form's kept files beyond the `keep` most recently used, files of another schema, and
+        temporary files left by a process that stopped mid-write; the names removed."""
+        removed: list[str] = []
+        kept: list[tuple[float, Path]] = []
+        now = time.time()
+        for path in self.folder.iterdir():
+            try:
+                if path.name.startswith(".") and path.name.endswith(".tmp"):
+                    if now - path.stat().st_mtime > STALE_TEMPORARY_S:
+                        path.unlink()
+                        removed.append(path.name)
+                    continue
+                found = _NAME.fullmatch(path.name)
+                if found is None or found["form"] != form:
+                    continue
+                if not path.name.endswith(f"-{self.schema}{SUFFIX}"):
+                    path.unlink()
+                    removed.append(path.name)
+                    continue
+                kept.append((path.stat().st_mtime, path))
+            except FileNotFoundError:  # another worker removed it first
+                continue
+        for _, path in sorted(kept, reverse=True)[self.keep:]:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path.name)
+        return removed
+
+
+class Keeper:
+    """One snapshot's bytes, compressed into a temporary file as they are streamed; `keep` flushes it to disk
+    and renames it into place, `drop` removes it. The writes run in a thread (zstd releases the GIL), so the
+    event loop goes on serving; a failing disk stops the keeping, never the stream."""
+
+    def __init__(self, kept: KeptSnapshots, key: SnapshotKey) -> None:
+        self.kept = kept
+        self.key = key
+        self.final = kept.folder / key.name
+        self.temporary = kept.folder / f".{key.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        self._file: BinaryIO | None = None
+        self._writer: zstandard.ZstdCompressionWriter | None = None
+        self.failed = False
+
+    async def write(self, chunk: bytes) -> None:
+        if self.failed:
+            return
+        try:
+            await asyncio.to_thread(self._write, chunk)
+        except OSError as exc:
+            log.warning("snapshot_not_kept", name=self.key.name, error=str(exc))
+            self.failed = True
+            await self.drop()
+
+    def _write(self, chunk: bytes) -> None:
+        if self._writer is None:
+            self._file = self.temporary.open("xb")
+            self._writer = zstandard.ZstdCompressor(level=LEVEL, write_checksum=True).stream_writer(
+                self._file, closefd=False)
+        self._writer.write(chunk)
+
+    async def keep(self) -> int | None:
+        """Put the file in place (the size kept), unless a write failed; then prune the form's older files."""
+        if self.failed or self._writer is None:
+            return None
+        try:
+            size = await asyncio.to_thread(self._finish)
+        except OSError as exc:
+            log.warning("snapshot_not_kept", name=self.key.name, error=str(exc))
+            await self.drop()
+            return None
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(self.kept.prune, self.key.form)
+        return size
+
+    def _finish(self) -> int:
+        assert self._writer is not None and self._file is not None
+        self._writer.flush(zstandard.FLUSH_FRAME)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        size = self._file.tell()
+        self._close()
+        os.replace(self.temporary, self.final)
+        return size
+
+    def _close(self) -> None:
+        writer, file = self._writer, self._file
+        self._writer = self._file = None
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+        if file is not None:
+            file.close()
+
+    async def drop(self) -> None:
+        def remove() -> None:
+            self._close()
+            with contextlib.suppress(FileNotFoundError):
+                self.temporary.unlink()
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(remove)
+
+
+async def compressed(file: BinaryIO) -> AsyncIterator[bytes]:
+    """A kept file's bytes as they are (for a client that accepts zstd), closed at the end."""
+    try:
+        while chunk := await asyncio.to_thread(file.read, READ_BYTES):
+            yield chunk
+    finally:
+        file.close()
+
+
+async def decompressed(file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey) -> AsyncIterator[bytes] | None:
+    """A kept file's snapshot, decompressed, the file closed at the end; None when it fails its check before
+    its first piece (the file is removed and the caller makes the snapshot). Damage found later removes it
+    too, and the stream ends without its end line, as any stream cut short does: a mirror refuses it."""
+    reader = zstandard.ZstdDecompressor().stream_reader(file, closefd=True)
+    try:
+        first = await asyncio.to_thread(reader.read, READ_BYTES)
+    except zstandard.ZstdError as exc:
+        _damaged(kept, key, exc)
+        reader.close()
+        return None
+    return _rest(first, reader, kept, key)
+
+
+async def _rest(first: bytes, reader: zstandard.ZstdDecompressionReader, kept: KeptSnapshots,
+                key: SnapshotKey) -> AsyncIterator[bytes]:
+    try:
+        chunk = first
+        while chunk:
+            yield chunk
+            chunk = await asyncio.to_thread(reader.read, READ_BYTES)
+    except zstandard.ZstdError as exc:
+        _damaged(kept, key, exc)
+        raise
+    finally:
+        reader.close()
+
+
+def _damaged(kept: KeptSnapshots, key: SnapshotKey, exc: Exception) -> None:
+    log.error("kept_snapshot_damaged", name=key.name, error=str(exc))
+    kept.forget(key)
+
+
+def accepts(header: str | None, coding: str) -> bool:
+    """Whether an `Accept-Encoding` header admits `coding` (RFC 9110 section 12.5.3): named, or `*`, with a
+    weight above zero; a coding named with `q=0` is refused even when `*` is admitted."""
+    if not header:
+        return False
+    star: bool | None = None
+    for part in header.split(","):
+        name, _, params = part.partition(";")
+        name = name.strip().lower()
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value.strip())
+                except ValueError:
+                    weight = 0.0
+        if name == coding:
+            return weight > 0
+        if name == "*" and star is None:  # the first mention counts, as for a coding named
+            star = weight > 0
+    return bool(star)
