@@ -111,11 +111,12 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             got = mirror.get(form)
             if not got:
                 continue
-            kept, made = got["kept"], got["made"]
-            add(f"{label} vs feed", "≥ 10× the feed's entries/s",
-                f"{kept['entries_per_s']:,} vs {feed:,} entries/s ({what}, {kept['how']}; made from the tables: "
-                f"{made['entries_per_s']:,}, {made['entries_per_s'] / feed:.2f}×)",
-                kept["entries_per_s"] / feed, kept["entries_per_s"] / feed >= 10)
+            # The first request at a seq gets a snapshot made from the tables; later ones the kept file.
+            for how in ("made", "kept"):
+                run = got[how]
+                add(f"{label} vs feed, {how}", "≥ 10× the feed's entries/s",
+                    f"{run['entries_per_s']:,} vs {feed:,} entries/s ({what}, {run['how']})",
+                    run["entries_per_s"] / feed, run["entries_per_s"] / feed >= 10)
     else:
         add("change feed catch-up", "≥ 5,000 entries/s", w.get("changes", {}).get("skipped", "—"), None, None)
         add("snapshot vs feed", "≥ 10× the feed's entries/s", "—", None, None)

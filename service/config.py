@@ -98,7 +98,7 @@ class Settings:
     lean_reads: bool = True  # cached text reads answered without the middleware stack (service/api/lean.py)
     max_in_flight: int = 256  # requests in progress per worker; more: 503 overloaded (0: no bound)
     snapshot_dir: Path | None = None  # where snapshots are kept (service/kept.py); None: the data folder's
-    snapshots_kept: int = 1  # per form, the newest by seq (0: none kept, each one made afresh)
+    snapshots_kept: int = 2  # per form, the most recently used (0: none kept, each one made afresh)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -136,7 +136,7 @@ class Settings:
             lean_reads=_bool(env, "LEXTIME_LEAN_READS", True),
             max_in_flight=_int(env, "LEXTIME_MAX_IN_FLIGHT", 256, minimum=0),
             snapshot_dir=Path(env["LEXTIME_SNAPSHOT_DIR"]).expanduser() if env.get("LEXTIME_SNAPSHOT_DIR") else None,
-            snapshots_kept=_int(env, "LEXTIME_SNAPSHOTS_KEPT", 1, minimum=0),
+            snapshots_kept=_int(env, "LEXTIME_SNAPSHOTS_KEPT", 2, minimum=0),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -18,8 +18,9 @@ import hashlib
 import os
 import re
 import secrets
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +29,7 @@ import structlog
 import zstandard
 
 from service import API_VERSION, __version__
+from service.config import SQL_DIR
 from service.domain.bulk import COPY_FORMAT
 from service.domain.exchange import SNAPSHOT_FORMAT
 from service.store.migrate import load_migrations
@@ -37,14 +39,18 @@ log = structlog.get_logger("lextime.kept")
 SUFFIX = ".zst"
 LEVEL = 1  # 0.15 of the bytes at ≈ 800 MB/s; higher levels took 5× the time for no smaller file
 READ_BYTES = 1024 * 1024
-STALE_TEMPORARY_S = 3600.0  # a temporary file this old was left by a process that stopped mid-write
+STALE_S = 3600.0  # a temporary file this old was left by a process that stopped mid-write
+SERVICE = Path(__file__).resolve().parent
+_SNAPSHOT_CODE = ("store/snapshot.py", "store/bulk_snapshot.py", "domain/exchange.py", "domain/bulk.py", "api/feed.py")
 _NAME = re.compile(r"^(?P<form>[a-z]+)-[0-9]{20}-[0-9a-f]{64}-[0-9a-f]{16}\.zst$")
 
 
 def schema_digest() -> str:
     """What a snapshot's bytes depend on beyond the ledger: the migrations (tables and their columns), the
-    snapshot and COPY formats, the API and Lextime versions."""
+    code and queries that write snapshots, the snapshot and COPY formats, the API and Lextime versions."""
     parts = [f"{m.name}:{m.checksum}" for m in load_migrations()]
+    sources = [*(SERVICE / p for p in _SNAPSHOT_CODE), *sorted((SQL_DIR / "queries").glob("*.sql"))]
+    parts += [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in sources]
     parts += [f"format:{SNAPSHOT_FORMAT}", f"copy:{COPY_FORMAT}", f"api:{API_VERSION}", f"lextime:{__version__}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -96,6 +102,9 @@ class KeptSnapshots:
             file = path.open("rb")
         except FileNotFoundError:
             return None
+        except OSError as exc:  # unreadable (or no descriptor left): made from the tables instead
+            log.warning("kept_snapshot_unreadable", name=key.name, error=str(exc))
+            return None
         with contextlib.suppress(OSError):
             os.utime(path)
         return file
@@ -108,15 +117,16 @@ class KeptSnapshots:
             (self.folder / key.name).unlink()
 
     def prune(self, form: str) -> list[str]:
-        """Remove the form's kept files beyond the `keep` most recently used, files of another schema, and
-        temporary files left by a process that stopped mid-write; the names removed."""
+        """Remove the form's kept files beyond the `keep` most recently used, files of another schema not used
+        for a while (a service of another version may share the folder), and temporary files left by a process
+        that stopped mid-write; the names removed."""
         removed: list[str] = []
         kept: list[tuple[float, Path]] = []
         now = time.time()
         for path in self.folder.iterdir():
             try:
                 if path.name.startswith(".") and path.name.endswith(".tmp"):
-                    if now - path.stat().st_mtime > STALE_TEMPORARY_S:
+                    if now - path.stat().st_mtime > STALE_S:
                         path.unlink()
                         removed.append(path.name)
                     continue
@@ -124,8 +134,9 @@ class KeptSnapshots:
                 if found is None or found["form"] != form:
                     continue
                 if not path.name.endswith(f"-{self.schema}{SUFFIX}"):
-                    path.unlink()
-                    removed.append(path.name)
+                    if now - path.stat().st_mtime > STALE_S:
+                        path.unlink()
+                        removed.append(path.name)
                     continue
                 kept.append((path.stat().st_mtime, path))
             except FileNotFoundError:  # another worker removed it first
@@ -139,8 +150,10 @@ class KeptSnapshots:
 
 class Keeper:
     """One snapshot's bytes, compressed into a temporary file as they are streamed; `keep` flushes it to disk
-    and renames it into place, `drop` removes it. The writes run in a thread (zstd releases the GIL), so the
-    event loop goes on serving; a failing disk stops the keeping, never the stream."""
+    and renames it into place, `drop` removes it. The file work runs in threads (zstd releases the GIL), so
+    the event loop goes on serving, one step at a time under a lock: a write still running in its thread
+    when the stream is cancelled ends before the file is closed, and none starts after. A failing disk stops
+    the keeping, never the stream."""
 
     def __init__(self, kept: KeptSnapshots, key: SnapshotKey) -> None:
         self.kept = kept
@@ -149,6 +162,8 @@ class Keeper:
         self.temporary = kept.folder / f".{key.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         self._file: BinaryIO | None = None
         self._writer: zstandard.ZstdCompressionWriter | None = None
+        self._lock = threading.Lock()
+        self._closed = False
         self.failed = False
 
     async def write(self, chunk: bytes) -> None:
@@ -162,11 +177,14 @@ class Keeper:
             await self.drop()
 
     def _write(self, chunk: bytes) -> None:
-        if self._writer is None:
-            self._file = self.temporary.open("xb")
-            self._writer = zstandard.ZstdCompressor(level=LEVEL, write_checksum=True).stream_writer(
-                self._file, closefd=False)
-        self._writer.write(chunk)
+        with self._lock:
+            if self._closed:
+                return
+            if self._writer is None:
+                self._file = self.temporary.open("xb")
+                self._writer = zstandard.ZstdCompressor(level=LEVEL, write_checksum=True).stream_writer(
+                    self._file, closefd=False)
+            self._writer.write(chunk)
 
     async def keep(self) -> int | None:
         """Put the file in place (the size kept), unless a write failed; then prune the form's older files."""
@@ -183,68 +201,98 @@ class Keeper:
         return size
 
     def _finish(self) -> int:
-        assert self._writer is not None and self._file is not None
-        self._writer.flush(zstandard.FLUSH_FRAME)
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        size = self._file.tell()
-        self._close()
-        os.replace(self.temporary, self.final)
-        return size
+        with self._lock:
+            assert self._writer is not None and self._file is not None and not self._closed
+            writer, self._writer = self._writer, None
+            writer.close()  # ends the one frame, with its checksum (closefd=False: the file stays open)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            size = self._file.tell()
+            self._close()
+            os.replace(self.temporary, self.final)
+            return size
 
     def _close(self) -> None:
         writer, file = self._writer, self._file
         self._writer = self._file = None
+        self._closed = True
         if writer is not None:
             with contextlib.suppress(Exception):
                 writer.close()
         if file is not None:
             file.close()
 
-    async def drop(self) -> None:
-        def remove() -> None:
+    def _remove(self) -> None:
+        with self._lock:
             self._close()
             with contextlib.suppress(FileNotFoundError):
                 self.temporary.unlink()
+
+    async def drop(self) -> None:
         with contextlib.suppress(OSError):
-            await asyncio.to_thread(remove)
+            await asyncio.to_thread(self._remove)
 
 
-async def compressed(file: BinaryIO) -> AsyncIterator[bytes]:
-    """A kept file's bytes as they are (for a client that accepts zstd), closed at the end."""
-    try:
-        while chunk := await asyncio.to_thread(file.read, READ_BYTES):
-            yield chunk
-    finally:
-        file.close()
+async def compressed(file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey) -> AsyncIterator[bytes] | None:
+    """A kept file's bytes as they are, for a client that accepts zstd."""
+    return await _checked(file, kept, key, decode=False)
 
 
 async def decompressed(file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey) -> AsyncIterator[bytes] | None:
-    """A kept file's snapshot, decompressed, the file closed at the end; None when it fails its check before
-    its first piece (the file is removed and the caller makes the snapshot). Damage found later removes it
-    too, and the stream ends without its end line, as any stream cut short does: a mirror refuses it."""
-    reader = zstandard.ZstdDecompressor().stream_reader(file, closefd=True)
+    """A kept file's snapshot, decompressed."""
+    return await _checked(file, kept, key, decode=True)
+
+
+async def _checked(file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey, *,
+                   decode: bool) -> AsyncIterator[bytes] | None:
+    """The pieces of a kept file, each decoded (and its checksum checked at the end) before the piece before
+    it is sent, so damage is found here, not by the client alone. Found before the first piece: None (the
+    file is removed; the caller makes the snapshot). Found later: the file is removed and the stream is cut
+    short without its last piece (for zstd, the frame's checksum; decoded, the snapshot's end line), so no
+    client takes it for whole. The file is closed at the end."""
+    checker = zstandard.ZstdDecompressor().decompressobj()
+
+    def read() -> bytes | None:
+        chunk = file.read(READ_BYTES)
+        if not chunk:
+            if not checker.eof:
+                raise zstandard.ZstdError("the file ends inside its frame")
+            return None
+        if checker.eof:
+            raise zstandard.ZstdError("bytes after the file's one frame")
+        decoded = checker.decompress(chunk)
+        if checker.eof and checker.unused_data:
+            raise zstandard.ZstdError("bytes after the file's one frame")
+        return decoded if decode else chunk
+
+    def first_piece() -> bytes | None:  # decoding may give nothing until a whole block is in
+        while (piece := read()) == b"":
+            pass
+        return piece
+
     try:
-        first = await asyncio.to_thread(reader.read, READ_BYTES)
-    except zstandard.ZstdError as exc:
+        first = await asyncio.to_thread(first_piece)
+    except (zstandard.ZstdError, OSError) as exc:
         _damaged(kept, key, exc)
-        reader.close()
+        file.close()
         return None
-    return _rest(first, reader, kept, key)
+    return _rest(first, read, file, kept, key)
 
 
-async def _rest(first: bytes, reader: zstandard.ZstdDecompressionReader, kept: KeptSnapshots,
+async def _rest(first: bytes | None, read: Callable[[], bytes | None], file: BinaryIO, kept: KeptSnapshots,
                 key: SnapshotKey) -> AsyncIterator[bytes]:
     try:
-        chunk = first
-        while chunk:
-            yield chunk
-            chunk = await asyncio.to_thread(reader.read, READ_BYTES)
-    except zstandard.ZstdError as exc:
+        piece = first
+        while piece is not None:
+            following = await asyncio.to_thread(read)
+            if piece:
+                yield piece
+            piece = following
+    except (zstandard.ZstdError, OSError) as exc:
         _damaged(kept, key, exc)
         raise
     finally:
-        reader.close()
+        file.close()
 
 
 def _damaged(kept: KeptSnapshots, key: SnapshotKey, exc: Exception) -> None:

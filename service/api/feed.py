@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 import anyio
@@ -16,6 +16,7 @@ import orjson
 import structlog
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from service import API_VERSION
 from service.api.atom import atom_feed
@@ -30,6 +31,7 @@ from service.errors import Problem
 from service.kept import Keeper, KeptSnapshots, SnapshotKey, accepts, compressed, decompressed
 from service.middleware import waiting_without_work
 from service.store import feed as feed_store
+from service.store import statuses
 from service.store.bulk_snapshot import bulk_snapshot
 from service.store.snapshot import snapshot_lines
 
@@ -190,19 +192,24 @@ async def snapshot(request: Request) -> Response:
             answer = await _kept(request, file, kept, key, media, headers)
             if answer is not None:
                 return answer
+    # Kept only when every fact up to the seq is projected: `lextime migrate` may still be writing the status
+    # periods of a database upgraded with history, in a transaction this snapshot would not see.
+    keeper = (kept.keeper(key) if kept is not None and key is not None
+              and await statuses.projected_seq(pool) >= as_of.seq else None)
     slots: asyncio.Semaphore = request.app.state.snapshot_slots
     if slots.locked():  # each snapshot made holds a connection for its whole stream: a few at a time
         raise Problem(503, "snapshot-busy", "other snapshots are being streamed: retry later, or follow the feed",
                       headers={"Retry-After": "30"})
     await slots.acquire()
+    slot = _Slot(slots)  # from here on, given back by the response whatever happens
     if media == BULK_MEDIA_TYPE:
         body = bulk_snapshot(pool, seq=as_of.seq, api_version=API_VERSION)
     else:
         body = _ndjson(snapshot_lines(pool, seq=as_of.seq, api_version=API_VERSION))
-    if kept is not None and key is not None:  # both or neither
-        body = _keeping(body, kept.keeper(key))
-    return StreamingResponse(_releasing(body, slots), media_type=media,
-                             headers={**headers, "X-Lextime-Snapshot": "made"})
+    if keeper is not None:
+        body = _keeping(body, keeper)
+    return _SlotStream(_releasing(body, slot), slot, media_type=media,
+                       headers={**headers, "X-Lextime-Snapshot": "made"})
 
 
 async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey, media: str,
@@ -212,9 +219,10 @@ async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: Snap
     headers = {**headers, "X-Lextime-Snapshot": "kept"}
     if accepts(request.headers.get("accept-encoding"), "zstd"):
         size = os.fstat(file.fileno()).st_size
-        return StreamingResponse(compressed(file), media_type=media,
-                                 headers={**headers, "Content-Encoding": "zstd", "Content-Length": str(size)})
-    body = await decompressed(file, kept, key)
+        body = await compressed(file, kept, key)
+        headers |= {"Content-Encoding": "zstd", "Content-Length": str(size)}
+    else:
+        body = await decompressed(file, kept, key)
     return None if body is None else StreamingResponse(body, media_type=media, headers=headers)
 
 
@@ -237,13 +245,39 @@ async def _keeping(chunks: AsyncGenerator[bytes, None], keeper: Keeper) -> Async
             await chunks.aclose()
 
 
-async def _releasing(chunks: AsyncGenerator[bytes, None], slots: asyncio.Semaphore) -> AsyncIterator[bytes]:
+class _Slot:
+    """One of the process's snapshot slots, held from the handler on; given back once, by whichever comes
+    first: the stream's end or the response's (a response whose body never started holds none after)."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self.slots = slots
+        self.held = True  # taken by the caller
+
+    def give_back(self) -> None:
+        if self.held:
+            self.held = False
+            self.slots.release()
+
+
+class _SlotStream(StreamingResponse):
+    def __init__(self, body: AsyncIterator[bytes], slot: _Slot, **kwargs: Any) -> None:
+        super().__init__(body, **kwargs)
+        self.slot = slot
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.slot.give_back()
+
+
+async def _releasing(chunks: AsyncGenerator[bytes, None], slot: _Slot) -> AsyncIterator[bytes]:
     """The stream, its snapshot slot (and connection) given back when it ends, fails or its client goes away."""
     try:
         async for chunk in chunks:
             yield chunk
     finally:
-        slots.release()
+        slot.give_back()
         with anyio.CancelScope(shield=True):  # a client gone cancels the response: the cleanup still runs
             await chunks.aclose()
 

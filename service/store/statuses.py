@@ -75,6 +75,11 @@ async def advance_many(conn: asyncpg.Connection, changes: Sequence[tuple[int, Se
     await conn.execute(q("status_projection_set"), last)
 
 
+async def projected_seq(conn: asyncpg.Connection | asyncpg.Pool) -> int:
+    """The last entry whose effects on statuses are written."""
+    return int(await conn.fetchval(q("status_projection_seq")))
+
+
 async def catch_up(conn: asyncpg.Connection) -> int:
     """Write the periods every entry the projection has not seen changes; returns how many entries that was."""
     done = await conn.fetchval(q("status_projection_lock"))

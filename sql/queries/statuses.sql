@@ -50,6 +50,10 @@ WHERE p.row_id = c.row_id
 INSERT INTO status_periods (act_id, code, since, until, recorded_seq, superseded_seq)
 SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::bigint[], $6::bigint[])
 
+-- name: status_projection_seq
+-- The last entry whose effects on statuses are written.
+SELECT seq FROM status_projection
+
 -- name: status_projection_behind
 -- Whether some entry's effects on statuses are not yet projected.
 SELECT (SELECT seq FROM status_projection) < coalesce((SELECT max(seq) FROM ledger), 0)

@@ -23,6 +23,8 @@ from service.api.feed import _keeping
 from service.config import ConfigError, Settings
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.kept import KeptSnapshots, accepts
+from service.mirror import Source, mirror
+from service.store.db import create_pool
 from service.store.keys import insert_key
 from tests.api.test_feed import ACT, ok, record_some
 from tests.conftest import Api, start_server
@@ -104,14 +106,18 @@ async def test_a_write_moves_the_head_and_the_next_snapshot_is_made_at_it(kept: 
     after = await fetch(api, NDJSON)
     assert after.headers["X-Lextime-Snapshot"] == "made" and after.headers["X-Lextime-Seq"] == "5"
     assert created["id"].encode() in after.content and created["id"].encode() not in first.content
-    [new] = files(folder)  # one kept per form: the older one made way
-    assert new != old and "-00000000000000000005-" in new
-    back = await fetch(api, NDJSON, as_of="4")  # made again from the tables, as it was
-    assert back.headers["X-Lextime-Snapshot"] == "made" and back.content == first.content
+    [new] = [n for n in files(folder) if n != old]
+    assert "-00000000000000000005-" in new and files(folder) == sorted([old, new])  # two kept per form
+    back = await fetch(api, NDJSON, as_of="4")  # the older seq, asked again: its file, now the most recent
+    assert back.headers["X-Lextime-Snapshot"] == "kept" and back.content == first.content
+    await ok(api, "/v1/acts", {**ACT, "number": "4"})
+    assert (await fetch(api, NDJSON)).headers["X-Lextime-Seq"] == "6"
+    assert len(files(folder)) == 2 and new not in files(folder) and old in files(folder)  # the least used went
+    assert (await fetch(api, NDJSON, as_of="5")).headers["X-Lextime-Snapshot"] == "made"
 
 
 async def test_a_snapshot_cut_short_is_not_kept(kept: tuple[Api, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    api, folder = kept
+    api, _ = kept
     await record_some(api)
     never = asyncio.Event()
 
@@ -131,7 +137,6 @@ async def test_a_snapshot_cut_short_is_not_kept(kept: tuple[Api, Path], monkeypa
     assert b'"kind":"end"' in whole.content
     again = await fetch(api, NDJSON)
     assert again.headers["X-Lextime-Snapshot"] == "kept" and again.content == whole.content
-    assert [n for n in files(folder) if not n.startswith(".")] == [n for n in files(folder) if n.endswith(".zst")]
 
 
 async def test_a_stream_that_ends_early_leaves_no_file(tmp_path: Path) -> None:
@@ -175,8 +180,8 @@ async def test_damage_found_midway_cuts_the_stream_and_removes_the_file(kept: tu
     data[-1] ^= 0xFF  # the frame's checksum: every piece decodes, the last read fails
     (folder / name).write_bytes(bytes(data))
     monkeypatch.setattr(kept_module, "READ_BYTES", 64)
-    with pytest.raises(httpx.HTTPError):
-        await api.get("/v1/snapshot", headers={"Accept-Encoding": "identity"})
+    with pytest.raises(httpx.HTTPError):  # sent as it is: the pieces before the last go, then the stream is cut
+        await api.get("/v1/snapshot", headers={"Accept-Encoding": "zstd"})
     assert files(folder) == []  # removed before the stream was cut
     assert (await fetch(api, NDJSON)).headers["X-Lextime-Snapshot"] == "made"
 
@@ -189,9 +194,71 @@ async def test_a_mirror_loads_a_kept_snapshot_sent_compressed(kept: tuple[Api, P
     first, second = await new_database(), await new_database()
     await follow(api, first)
     assert any(n.startswith("pgcopy-") for n in files(folder))  # the first mirror's snapshot was kept
-    report = await follow(api, second)  # the second one's comes from the file, zstd on the wire
-    assert report.from_snapshot == 5  # type: ignore[attr-defined]
+    sent: list[tuple[str | None, str | None]] = []
+
+    async def seen(response: httpx.Response) -> None:
+        if response.url.path == "/v1/snapshot":
+            sent.append((response.headers.get("X-Lextime-Snapshot"), response.headers.get("Content-Encoding")))
+
+    pool = await create_pool(second, min_size=1, max_size=2)
+    try:
+        async with httpx.AsyncClient(base_url=api.base_url, timeout=60, event_hooks={"response": [seen]}) as client:
+            report = await mirror(Source(client), pool)
+    finally:
+        await pool.close()
+    assert sent == [("kept", "zstd")] and report.from_snapshot == 5
     assert await state_of(second) == await state_of(first) == await state_of(api.dsn)
+
+
+async def test_a_damaged_file_is_caught_before_it_goes_compressed(kept: tuple[Api, Path]) -> None:
+    api, folder = kept
+    await record_some(api)
+    made = await fetch(api, NDJSON)
+    [name] = files(folder)
+    data = bytearray((folder / name).read_bytes())
+    data[-1] ^= 0xFF  # the frame's checksum: a client decoding it would find out only at the end
+    (folder / name).write_bytes(bytes(data))
+    again = await fetch(api, NDJSON, encoding="zstd")
+    assert again.headers["X-Lextime-Snapshot"] == "made" and again.content == made.content
+    assert (folder / name).read_bytes() != bytes(data)  # kept afresh
+    assert (await fetch(api, NDJSON, encoding="zstd")).headers["Content-Encoding"] == "zstd"
+
+
+async def test_a_kept_file_that_cannot_be_read_or_written_is_made_each_time(kept: tuple[Api, Path]) -> None:
+    api, folder = kept
+    await record_some(api)
+    made = await fetch(api, BULK_MEDIA_TYPE)
+    [name] = files(folder)
+    (folder / name).unlink()
+    (folder / name).mkdir()  # neither opened nor replaced: the answers are made, never a 500
+    for _ in range(2):
+        r = await fetch(api, BULK_MEDIA_TYPE)
+        assert r.headers["X-Lextime-Snapshot"] == "made" and r.content.endswith(made.content[-200:])
+    assert files(folder) == [name] and (folder / name).is_dir()
+
+
+async def test_a_snapshot_is_not_kept_while_statuses_are_behind(kept: tuple[Api, Path],
+                                                               owner: asyncpg.Connection) -> None:
+    api, folder = kept
+    await record_some(api)
+    await owner.execute("UPDATE status_projection SET seq = 3")  # as `lextime migrate` finds an old database
+    for _ in range(2):
+        assert (await fetch(api, NDJSON)).headers["X-Lextime-Snapshot"] == "made"
+    assert files(folder) == []
+    await owner.execute("UPDATE status_projection SET seq = 4")
+    assert (await fetch(api, NDJSON)).headers["X-Lextime-Snapshot"] == "made"
+    assert (await fetch(api, NDJSON)).headers["X-Lextime-Snapshot"] == "kept"
+
+
+async def test_no_write_reopens_a_dropped_file(tmp_path: Path) -> None:
+    kept = KeptSnapshots.open(tmp_path, keep=1)
+    assert kept is not None
+    keeper = kept.keeper(kept.key("pgcopy", 7, "b" * 64))
+    await keeper.write(b"first piece")
+    assert len(files(tmp_path)) == 1 and files(tmp_path)[0].endswith(".tmp")
+    await keeper.drop()
+    keeper._write(b"late")  # a write whose thread ran on after its stream was cancelled and dropped
+    assert files(tmp_path) == [] and await keeper.keep() is None
 
 
 def test_pruning_keeps_the_most_recently_used(tmp_path: Path) -> None:
@@ -206,10 +273,13 @@ def test_pruning_keeps_the_most_recently_used(tmp_path: Path) -> None:
     stale, fresh = tmp_path / f".{names[0]}.1.ab.tmp", tmp_path / f".{names[1]}.2.cd.tmp"
     for path in (tmp_path / other_form, tmp_path / other_schema, stale, fresh):
         path.write_bytes(b"x")
-    os.utime(stale, (0, 0))
+    for path in (stale, tmp_path / other_schema):  # unused for long: another version's file, a crashed write
+        os.utime(path, (0, 0))
+    recent_other_schema = kept.key("pgcopy", 9, "9" * 64).name.replace(kept.schema, "e" * 16)
+    (tmp_path / recent_other_schema).write_bytes(b"x")  # another version sharing the folder, in use: left
     assert kept.opened(kept.key("pgcopy", 1, f"{1:064x}")) is not None  # used now: the most recent
     assert sorted(kept.prune("pgcopy")) == sorted([names[1], names[2], other_schema, stale.name])
-    assert files(tmp_path) == sorted([fresh.name, names[0], other_form])
+    assert files(tmp_path) == sorted([fresh.name, names[0], other_form, recent_other_schema])
 
 
 def test_a_folder_that_cannot_be_made_keeps_nothing(tmp_path: Path) -> None:
@@ -217,7 +287,7 @@ def test_a_folder_that_cannot_be_made_keeps_nothing(tmp_path: Path) -> None:
     assert KeptSnapshots.open(tmp_path / "a-file" / "snapshots", keep=1) is None
     assert KeptSnapshots.open(tmp_path / "off", keep=0) is None and not (tmp_path / "off").exists()
     settings = Settings.from_env({"LEXTIME_DATA_DIR": str(tmp_path)})
-    assert settings.snapshot_folder == tmp_path / "snapshots" and settings.snapshots_kept == 1
+    assert settings.snapshot_folder == tmp_path / "snapshots" and settings.snapshots_kept == 2
     with pytest.raises(ConfigError, match="LEXTIME_SNAPSHOTS_KEPT"):
         Settings.from_env({"LEXTIME_SNAPSHOTS_KEPT": "-1"})
 
