@@ -113,7 +113,7 @@ class KeptSnapshots:
         return Keeper(self, key)
 
     def forget(self, key: SnapshotKey) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone already, or not a file: nothing to serve either way
             (self.folder / key.name).unlink()
 
     def prune(self, form: str) -> list[str]:
