@@ -156,20 +156,6 @@ async def test_a_stream_that_ends_early_leaves_no_file(tmp_path: Path) -> None:
     assert files(tmp_path) == [key.name]
 
 
-async def test_a_damaged_kept_snapshot_is_made_again(kept: tuple[Api, Path]) -> None:
-    api, folder = kept
-    await record_some(api)
-    made = await fetch(api, NDJSON)
-    [name] = files(folder)
-    data = bytearray((folder / name).read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    (folder / name).write_bytes(bytes(data))
-    again = await fetch(api, NDJSON)  # found before a byte was sent: made from the tables instead
-    assert again.headers["X-Lextime-Snapshot"] == "made" and again.content == made.content
-    assert files(folder) == [name] and (folder / name).read_bytes() != bytes(data)  # kept afresh
-    assert (await fetch(api, NDJSON)).headers["X-Lextime-Snapshot"] == "kept"
-
-
 async def test_damage_found_midway_cuts_the_stream_and_removes_the_file(kept: tuple[Api, Path],
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     api, folder = kept
@@ -210,18 +196,33 @@ async def test_a_mirror_loads_a_kept_snapshot_sent_compressed(kept: tuple[Api, P
     assert await state_of(second) == await state_of(first) == await state_of(api.dsn)
 
 
-async def test_a_damaged_file_is_caught_before_it_goes_compressed(kept: tuple[Api, Path]) -> None:
+def flip_middle(data: bytes) -> bytes:
+    return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + data[len(data) // 2 + 1:]
+
+
+DAMAGE = {
+    "a byte of the frame": flip_middle,
+    "the trailer's digest": lambda data: data[:-1] + bytes([data[-1] ^ 0xFF]),
+    "cut short": lambda data: data[:-10],
+    "bytes added": lambda data: data + b"\0" * 10,
+    "no trailer": lambda data: data[:-kept_module.TRAILER_BYTES],
+}
+
+
+@pytest.mark.parametrize("encoding", ["zstd", "identity"])
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+async def test_a_damaged_file_is_caught_before_it_goes(kept: tuple[Api, Path], damage: str, encoding: str) -> None:
     api, folder = kept
     await record_some(api)
     made = await fetch(api, NDJSON)
     [name] = files(folder)
-    data = bytearray((folder / name).read_bytes())
-    data[-1] ^= 0xFF  # the frame's checksum: a client decoding it would find out only at the end
-    (folder / name).write_bytes(bytes(data))
-    again = await fetch(api, NDJSON, encoding="zstd")
+    damaged = DAMAGE[damage]((folder / name).read_bytes())
+    (folder / name).write_bytes(damaged)
+    again = await fetch(api, NDJSON, encoding=encoding)  # one piece: checked whole before anything is sent
     assert again.headers["X-Lextime-Snapshot"] == "made" and again.content == made.content
-    assert (folder / name).read_bytes() != bytes(data)  # kept afresh
-    assert (await fetch(api, NDJSON, encoding="zstd")).headers["Content-Encoding"] == "zstd"
+    assert (folder / name).read_bytes() != damaged  # kept afresh
+    sound = await fetch(api, NDJSON, encoding=encoding)
+    assert sound.headers["X-Lextime-Snapshot"] == "kept" and sound.content == made.content
 
 
 async def test_a_kept_file_that_cannot_be_read_or_written_is_made_each_time(kept: tuple[Api, Path]) -> None:
