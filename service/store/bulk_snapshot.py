@@ -56,8 +56,7 @@ async def bulk_snapshot(pool: asyncpg.Pool, *, seq: int, api_version: str) -> As
     """The frames of a bulk snapshot as of `seq` (a committed seq: at most the head)."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         await conn.execute(q("snapshot_session"))
-        head = await conn.fetchrow(q("ledger_head_hash"), seq)
-        digest = head["hash"] if head else GENESIS_HASH
+        digest = await feed_store.hash_at(conn, seq=seq)
         tables = await fact_tables(conn)
         yield frame({**snapshot_header(seq=seq, hash=digest, api_version=api_version,
                                        tables={t.name: list(t.columns) for t in tables}), "copy": COPY_FORMAT})

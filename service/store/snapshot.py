@@ -18,6 +18,7 @@ from service.domain.audit import text_digest
 from service.domain.errors import Conflict, Invalid
 from service.domain.exchange import SNAPSHOT_FORMAT, entry_from_json, snapshot_end, snapshot_header
 from service.domain.ledger import GENESIS_HASH, verify_chain
+from service.store import feed as feed_store
 from service.store.queries import q
 
 BATCH = 500
@@ -66,8 +67,7 @@ async def snapshot_lines(pool: asyncpg.Pool, *, seq: int, api_version: str
     objects, every entry, text and row between as JSON the database wrote (never parsed here)."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         await conn.execute(q("snapshot_session"))
-        head = await conn.fetchrow(q("ledger_head_hash"), seq)
-        digest = head["hash"] if head else GENESIS_HASH
+        digest = await feed_store.hash_at(conn, seq=seq)
         tables = await fact_tables(conn)
         yield snapshot_header(seq=seq, hash=digest, api_version=api_version,
                               tables={t.name: list(t.columns) for t in tables})
