@@ -117,6 +117,12 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
                 add(f"{label} vs feed, {how}", "≥ 10× the feed's entries/s",
                     f"{run['entries_per_s']:,} vs {feed:,} entries/s ({what}, {run['how']})",
                     run["entries_per_s"] / feed, run["entries_per_s"] / feed >= 10)
+            recent = got.get("recent")
+            if recent:  # as `lextime mirror` starts: the newest kept snapshot, then the feed from its seq
+                add(f"{label} vs feed, recent after {recent['writes']} writes", "≥ 10× the feed's entries/s",
+                    f"{recent['entries_per_s']:,} vs {feed:,} entries/s ({recent['snapshot_entries']:,} from the "
+                    f"snapshot, {recent['how']}, {recent['feed_entries']:,} from the feed)",
+                    recent["entries_per_s"] / feed, recent["entries_per_s"] / feed >= 10)
     else:
         add("change feed catch-up", "≥ 5,000 entries/s", w.get("changes", {}).get("skipped", "—"), None, None)
         add("snapshot vs feed", "≥ 10× the feed's entries/s", "—", None, None)
@@ -204,6 +210,12 @@ def markdown(r: dict[str, Any]) -> str:
                 lines.append(f"| mirror start from {label}, {run['how']} ({got['entries']:,} entries, "
                              f"{got['bytes'] / 1e6:,.0f} MB, {run['wire_bytes'] / 1e6:,.0f} MB sent) | "
                              f"{run['entries_per_s']:,} entries/s ({run['seconds']} s) | | | |")
+            recent = got.get("recent") if got else None
+            if recent:
+                lines.append(f"| mirror start from {label}, recent after {recent['writes']} writes "
+                             f"({recent['snapshot_entries']:,} entries {recent['how']}, then "
+                             f"{recent['feed_entries']:,} from the feed) | {recent['entries_per_s']:,} entries/s "
+                             f"({recent['seconds']} s) | | | |")
         for form, label in (("ndjson", "NDJSON"), ("bulk", "bulk")):
             start = mirror.get(f"mirror_start_{form}")
             if start:

@@ -33,6 +33,7 @@ WARM_PASSES, WARM_RUNS = 3, 8
 # A text a ledger entry references, as the feed's JSON carries it: a `sha256` member (at any depth) holding
 # a content address. JSON escapes every quote inside a string, so this never matches inside one.
 FETCHERS = 4  # a mirror's requests in flight at once while following the feed
+RECENT_WRITES = 100  # writes between the kept snapshots and a mirror that asks for a recent one
 _TEXT_REFERENCE = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
 SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "legalize" / \
     "legalize-pe-sample.bundle"
@@ -221,7 +222,10 @@ class Runner:
                              f"p99 {out[name]['p99_ms']} ms, errors {out[name]['errors']} of "
                              f"{out[name]['requests']:,}")
             if any(w.name == "snapshot" for w in runnable):
-                self.result["mirror"] = self.mirror(server.base_url)
+                mixed = next(w for w in wl.WORKLOADS if w.name == "mixed")
+                writes = [r for r in self.requests(mixed, c.size, zipf=True, seed=17, n=10 * RECENT_WRITES)
+                          if r.method == "POST"][:RECENT_WRITES]
+                self.result["mirror"] = self.mirror(server.base_url, writes, auth)
             if "text_json" in out and "rps" in out["text_json"]:
                 # The peak's own requests, warmed again (the workloads since have filled the cache with
                 # others, and the mixed one's writes dropped acts from it): 70 % of that workload's peak.
@@ -244,17 +248,26 @@ class Runner:
                 self.say(f"worker RSS after the connection-per-request burst: "
                          f"{self.result['worker_rss_after_burst_mb']} MB")
 
-    def mirror(self, base: str) -> dict[str, Any]:
-        """A mirror catching up, two ways: the feed from seq 0 (pages as recorded, the texts they reference
-        fetched by hash in batches), for at most `3 × --seconds`; and the whole snapshot stream, each form
-        twice: made from the tables (the first request at a seq), then kept (every later one)."""
+    def mirror(self, base: str, writes: list[tools.Request], auth: dict[str, str]) -> dict[str, Any]:
+        """A mirror catching up, three ways: the feed from seq 0 (pages as recorded, the texts they reference
+        fetched by hash in batches), for at most `3 × --seconds`; the whole snapshot stream, each form twice:
+        made from the tables (the first request at a seq), then kept (every later one); and, after `writes`
+        have moved the head past the kept ones, as `lextime mirror` starts: the recent bulk snapshot (the
+        newest kept) and the feed from its seq to the head."""
         with httpx.Client(base_url=base, timeout=120, limits=httpx.Limits(max_connections=FETCHERS)) as client:
             started = time.perf_counter()
             entries, texts, non_2xx = _follow_feed(client, deadline=started + 3 * self.o.seconds)
             feed_s = time.perf_counter() - started
             ndjson = [_read_snapshot(client) for _ in ("made", "kept")]
             bulk = [snapshot_load.read_bulk_snapshot(client) for _ in ("made", "kept")]
-        non_2xx += sum(f.non_2xx for f in (*ndjson, *bulk))
+            for w in writes:
+                non_2xx += int(client.post(w.path, content=w.body, headers={**auth, "Content-Type": "application/json"}
+                                           ).status_code >= 300)
+            recent = snapshot_load.read_bulk_snapshot(client, recent=True)
+            started = time.perf_counter()
+            tail, _, tail_errors = _follow_feed(client, deadline=started + 60, after=recent.seq)
+            tail_s = time.perf_counter() - started
+        non_2xx += sum(f.non_2xx for f in (*ndjson, *bulk, recent)) + tail_errors
         feed_rate = entries / feed_s if feed_s else 0.0
         result: dict[str, Any] = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
                                   "feed_entries_per_s": round(feed_rate), "errors": non_2xx}
@@ -264,9 +277,16 @@ class Runner:
                                      "wire_bytes": made.wire_bytes, "entries_per_s": round(made.rate)},
                             "kept": {"how": kept.how, "seconds": round(kept.seconds, 3),
                                      "wire_bytes": kept.wire_bytes, "entries_per_s": round(kept.rate)}}
+        caught_up = recent.entries + tail
+        result["bulk"]["recent"] = {"how": recent.how, "writes": len(writes), "snapshot_entries": recent.entries,
+                                    "feed_entries": tail, "seconds": round(recent.seconds + tail_s, 3),
+                                    "wire_bytes": recent.wire_bytes,
+                                    "entries_per_s": round(caught_up / (recent.seconds + tail_s))}
         self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash); snapshot made {ndjson[0].rate:,.0f}, "
                  f"kept {ndjson[1].rate:,.0f} entries/s; bulk snapshot made {bulk[0].rate:,.0f}, "
-                 f"kept {bulk[1].rate:,.0f} entries/s; errors {non_2xx}")
+                 f"kept {bulk[1].rate:,.0f} entries/s; after {len(writes)} writes, the recent bulk snapshot "
+                 f"({recent.how}, {recent.entries:,} entries) and the feed's {tail:,} after it "
+                 f"{result['bulk']['recent']['entries_per_s']:,} entries/s; errors {non_2xx}")
         for form in ("bulk", "ndjson"):
             start = snapshot_load.mirror_start(self.server_dsn, base, bulk=form == "bulk")
             result[f"mirror_start_{form}"] = {"entries": start.entries, "seconds": round(start.seconds, 2),
@@ -356,15 +376,15 @@ class Runner:
         self.result["growth"] = out
 
 
-def _follow_feed(client: httpx.Client, *, deadline: float, limit: int = 1000) -> tuple[int, int, int]:
-    """Pages of `limit` entries from seq 0, as a mirror applying one page while it fetches the next: the next
+def _follow_feed(client: httpx.Client, *, deadline: float, limit: int = 1000, after: int = 0) -> tuple[int, int, int]:
+    """Pages of `limit` entries after seq `after`, as a mirror applying one page while it fetches the next: the next
     page is asked for (its `Link: rel="next"`) before this one is decoded, and this page's texts are fetched by
     hash in batches of 1,000 while the previous page's are still arriving (at most two pages' texts in flight);
     (entries, texts, non-2xx answers)."""
     entries = texts = non_2xx = 0
     in_flight: list[Future[int]] = []
     with ThreadPoolExecutor(FETCHERS) as fetch:
-        page = fetch.submit(client.get, "/v1/changes", params={"after": "0", "limit": str(limit)})
+        page = fetch.submit(client.get, "/v1/changes", params={"after": str(after), "limit": str(limit)})
         while time.perf_counter() < deadline:
             answer = page.result()
             if answer.status_code != 200:

@@ -92,6 +92,9 @@ def lextime(dsn: str, *, workers: int, log: Path, extra_env: dict[str, str] | No
     with tempfile.TemporaryDirectory(prefix="lextime-bench-snapshots-") as kept:
         env = {**os.environ, "DATABASE_URL": dsn, "LEXTIME_LOG_LEVEL": "warning", "LEXTIME_LOG_FORMAT": "json",
                "LEXTIME_POOL_MIN": "2", "LEXTIME_SNAPSHOT_DIR": kept,
+               # No snapshot made ahead in the background: it would load the machine during other measures
+               # (the mirror's measure asks for a recent one after writes instead).
+               "LEXTIME_SNAPSHOT_AHEAD_S": "0",
                # The load comes from one address: per-address rate limits would answer 429 to most of it.
                "LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0",
                **(extra_env or {})}

@@ -30,18 +30,21 @@ class Fetched:
     how: str  # the answer's X-Lextime-Snapshot: made from the tables, or kept
     wire_bytes: int  # as sent (zstd-compressed, when kept)
     lines: dict[str, int] = field(default_factory=dict)  # NDJSON: the lines by kind
+    seq: int = 0  # the seq it is as of (X-Lextime-Seq)
 
     @property
     def rate(self) -> float:
         return self.entries / self.seconds if self.seconds else 0.0
 
 
-def read_bulk_snapshot(client: httpx.Client) -> Fetched:
-    """The whole bulk stream, every frame's line decoded and its data counted (never a row)."""
+def read_bulk_snapshot(client: httpx.Client, *, recent: bool = False) -> Fetched:
+    """The whole bulk stream, every frame's line decoded and its data counted (never a row); `recent`: the
+    newest kept one, whatever its seq (as `lextime mirror` asks)."""
     started = time.perf_counter()
     rows: dict[str, int] = {}
     size = 0
-    with client.stream("GET", "/v1/snapshot", headers={"Accept": BULK_MEDIA_TYPE}) as stream:
+    params = {"recent": "true"} if recent else None
+    with client.stream("GET", "/v1/snapshot", params=params, headers={"Accept": BULK_MEDIA_TYPE}) as stream:
         pending = bytearray()
         skip = 0
         for chunk in stream.iter_bytes():
@@ -64,7 +67,8 @@ def read_bulk_snapshot(client: httpx.Client) -> Fetched:
                     rows[line["table"]] = line["rows"]
     seconds = time.perf_counter() - started
     return Fetched(rows.get("ledger", 0), size, seconds, int(stream.status_code != 200),
-                   stream.headers.get("x-lextime-snapshot", "made"), stream.num_bytes_downloaded)
+                   stream.headers.get("x-lextime-snapshot", "made"), stream.num_bytes_downloaded,
+                   seq=int(stream.headers.get("x-lextime-seq", 0)))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from service.ahead import SnapshotsAhead
 from service.api import (
     acts,
     akn,
@@ -164,6 +165,10 @@ def create_app(settings: Settings) -> Starlette:
         listener = LedgerListener(settings.database_url or "", app.state.watcher,
                                   connect_timeout_s=settings.connect_timeout_s)
         checkpoints: asyncio.Task[None] | None = None
+        app.state.ahead = (SnapshotsAhead(app.state.pool, app.state.kept_snapshots, app.state.snapshot_slots,
+                                          interval_s=settings.snapshot_ahead_s)
+                           if app.state.kept_snapshots is not None and settings.snapshot_ahead_s > 0 else None)
+        ahead: asyncio.Task[None] | None = None
         app.state.metrics.watch_pool(app.state.pool)
         # The per-worker cache of point-in-time answers' facts, kept exact by the ledger (0 MB: none).
         # It holds a connection of the pool for each head check in flight (two when the pool has room for
@@ -175,13 +180,16 @@ def create_app(settings: Settings) -> Starlette:
             if settings.checkpoint_interval_s > 0:
                 checkpoints = asyncio.create_task(sign_periodically(
                     app.state.pool, app.state.signer, interval_s=settings.checkpoint_interval_s))
+            if app.state.ahead is not None:
+                ahead = asyncio.create_task(app.state.ahead.run())
             log.info("service_started")
             yield
         finally:
-            if checkpoints is not None:
-                checkpoints.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await checkpoints
+            for task in (checkpoints, ahead):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await listener.close()
             if app.state.read_cache is not None:  # give its connection back, within the pool's close bound
                 with contextlib.suppress(TimeoutError):

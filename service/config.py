@@ -99,6 +99,7 @@ class Settings:
     max_in_flight: int = 256  # requests in progress per worker; more: 503 overloaded (0: no bound)
     snapshot_dir: Path | None = None  # where snapshots are kept (service/kept.py); None: the data folder's
     snapshots_kept: int = 2  # per form, the most recently used (0: none kept, each one made afresh)
+    snapshot_ahead_s: float = 60.0  # the bulk snapshot at a moved head made ahead this often (service/ahead.py; 0: never)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -137,6 +138,7 @@ class Settings:
             max_in_flight=_int(env, "LEXTIME_MAX_IN_FLIGHT", 256, minimum=0),
             snapshot_dir=Path(env["LEXTIME_SNAPSHOT_DIR"]).expanduser() if env.get("LEXTIME_SNAPSHOT_DIR") else None,
             snapshots_kept=_int(env, "LEXTIME_SNAPSHOTS_KEPT", 2, minimum=0),
+            snapshot_ahead_s=_float(env, "LEXTIME_SNAPSHOT_AHEAD_S", 60.0, zero=True),
         )
         if settings.pool_min > settings.pool_max:
             raise ConfigError("LEXTIME_POOL_MIN must not exceed LEXTIME_POOL_MAX")

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import anyio
 import structlog
 import zstandard
 
@@ -47,7 +49,8 @@ TRAILER_BYTES = 8 + len(_TRAILER_TAG) + 32
 SERVICE = Path(__file__).resolve().parent
 _SNAPSHOT_CODE = ("store/snapshot.py", "store/bulk_snapshot.py", "domain/exchange.py", "domain/bulk.py", "api/feed.py",
                   "kept.py")
-_NAME = re.compile(r"^(?P<form>[a-z]+)-[0-9]{20}-[0-9a-f]{64}-[0-9a-f]{16}\.zst$")
+_NAME = re.compile(r"^(?P<form>[a-z]+)-(?P<seq>[0-9]{20})-(?P<hash>[0-9a-f]{64})-(?P<schema>[0-9a-f]{16})\.zst$")
+_MAKING = ".making.lock"
 
 
 def schema_digest() -> str:
@@ -113,6 +116,42 @@ class KeptSnapshots:
         with contextlib.suppress(OSError):
             os.utime(path)
         return file
+
+    def has(self, key: SnapshotKey) -> bool:
+        """Whether `key` is kept (without marking it used)."""
+        return (self.folder / key.name).is_file()
+
+    def newest(self, form: str) -> list[SnapshotKey]:
+        """The form's kept snapshots of this schema, the highest seq first (of any ledger sharing the folder:
+        the caller checks each one's hash against its own)."""
+        try:
+            names = [path.name for path in self.folder.iterdir()]
+        except OSError:
+            return []
+        found = [_NAME.fullmatch(name) for name in names]
+        keys = [SnapshotKey(form, int(m["seq"]), m["hash"], self.schema) for m in found
+                if m is not None and m["form"] == form and m["schema"] == self.schema]
+        return sorted(keys, key=lambda k: k.seq, reverse=True)
+
+    @contextlib.contextmanager
+    def making(self) -> Iterator[bool]:
+        """Whether this caller may make a snapshot ahead now: one at a time among every process and task
+        sharing the folder (an exclusive `flock` on a file of its own, never waited for; the kernel releases
+        it if the process dies)."""
+        try:
+            fd = os.open(self.folder / _MAKING, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            yield False
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # another one is making
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # releases the lock
 
     def keeper(self, key: SnapshotKey) -> Keeper:
         return Keeper(self, key)
@@ -258,6 +297,25 @@ class Keeper:
     async def drop(self) -> None:
         with contextlib.suppress(OSError):
             await asyncio.to_thread(self._remove)
+
+
+async def keeping(chunks: AsyncGenerator[bytes, None], keeper: Keeper) -> AsyncGenerator[bytes, None]:
+    """The stream, copied into the keeper's file as it goes; kept only when it ended whole."""
+    whole = False
+    try:
+        async for chunk in chunks:
+            await keeper.write(chunk)
+            yield chunk
+        whole = True
+    finally:
+        with anyio.CancelScope(shield=True):
+            if whole:
+                size = await keeper.keep()
+                if size is not None:
+                    log.info("snapshot_kept", name=keeper.key.name, bytes=size)
+            else:
+                await keeper.drop()
+            await chunks.aclose()
 
 
 async def compressed(file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey) -> AsyncIterator[bytes] | None:

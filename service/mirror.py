@@ -75,9 +75,22 @@ class Source:
             await asyncio.sleep(_BACKOFF_S[min(attempt, len(_BACKOFF_S) - 1)])
         raise MirrorError(f"the source did not answer {url} after {RETRIES} attempts: {error}")
 
+    @contextlib.asynccontextmanager
+    async def _snapshot(self, accept: str) -> AsyncIterator[httpx.Response]:
+        """`GET /v1/snapshot` in `accept`, a recent one: the newest the source keeps, whatever its seq (the
+        mirror follows the feed after the seq it names). A source older than `recent` refuses it with a `400`:
+        then the snapshot at its head."""
+        async with self.client.stream("GET", "/v1/snapshot", params={"recent": "true"},
+                                      headers={"Accept": accept}) as r:
+            if r.status_code != 400:
+                yield r
+                return
+        async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": accept}) as r:
+            yield r
+
     async def snapshot(self) -> AsyncIterator[dict[str, Any]]:
         """The NDJSON snapshot's lines, decoded."""
-        async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": NDJSON}) as r:
+        async with self._snapshot(NDJSON) as r:
             if r.status_code != 200:
                 raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
             lines = Lines()
@@ -89,7 +102,7 @@ class Source:
 
     async def bulk_snapshot(self) -> AsyncIterator[bytes]:
         """The bulk snapshot's bytes; `NoBulkSnapshot` (before any) from a source that serves NDJSON only."""
-        async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": BULK_MEDIA_TYPE}) as r:
+        async with self._snapshot(BULK_MEDIA_TYPE) as r:
             media = r.headers.get("content-type", "").split(";")[0].strip()
             if r.status_code == 406 or (r.status_code == 200 and media != BULK_MEDIA_TYPE):
                 raise NoBulkSnapshot(f"the source answered {r.status_code} {media or 'without a media type'}")

@@ -143,7 +143,9 @@ class Api:
 
 async def start_server(dsn: str, **env: str) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
     # Rate limits are off unless a test sets them (tests/api/test_limits.py does): functional tests read a lot.
-    unlimited = {"LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0"}
+    # No snapshot made ahead in the background unless a test asks (tests/api/test_snapshots_ahead.py).
+    unlimited = {"LEXTIME_WRITE_RATE_PER_MINUTE": "0", "LEXTIME_EXPENSIVE_RATE_PER_MINUTE": "0",
+                 "LEXTIME_SNAPSHOT_AHEAD_S": "0"}
     settings = Settings.from_env({"DATABASE_URL": dsn, "LEXTIME_DATA_DIR": TEST_DATA_DIR, **unlimited, **env})
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_config=None, access_log=False,
                             lifespan="on", loop="none")

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 import anyio
+import asyncpg
 import orjson
 import structlog
 from starlette.requests import Request
@@ -21,14 +22,14 @@ from starlette.types import Receive, Scope, Send
 from service import API_VERSION
 from service.api.atom import atom_feed
 from service.api.negotiate import negotiate
-from service.api.params import ACT_ID, AsOf, Fields, invalid, query_int, query_string, read_as_of, read_json
+from service.api.params import ACT_ID, AsOf, Fields, invalid, query_bool, query_int, query_string, read_as_of, read_json
 from service.api.reads import ONE_YEAR_S, read_headers, read_response
 from service.api.render import json_response
 from service.domain.asof import MAX_SEQ
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.feed import FeedItem
 from service.errors import Problem
-from service.kept import Keeper, KeptSnapshots, SnapshotKey, accepts, compressed, decompressed
+from service.kept import KeptSnapshots, SnapshotKey, accepts, compressed, decompressed, keeping
 from service.middleware import waiting_without_work
 from service.store import feed as feed_store
 from service.store import statuses
@@ -40,6 +41,7 @@ log = structlog.get_logger("lextime.feed")
 MAX_WAIT_S = 30
 SNAPSHOTS_AT_ONCE = 2  # per process
 SNAPSHOT_MEDIA_TYPES = ("application/x-ndjson", BULK_MEDIA_TYPE)  # the default first
+NEWEST_LOOKED_AT = 8  # kept snapshots checked against the ledger for `recent`, the highest seqs first
 SNAPSHOT_FORMS = {"application/x-ndjson": "ndjson", BULK_MEDIA_TYPE: "pgcopy"}  # as kept files are named
 MAX_BATCH = 1000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -178,16 +180,28 @@ async def texts_batch(request: Request) -> Response:
 
 async def snapshot(request: Request) -> Response:
     media = negotiate(request.headers.get("accept"), SNAPSHOT_MEDIA_TYPES)
+    form = SNAPSHOT_FORMS[media]
+    recent = query_bool(request, "recent")
+    if recent and "as_of" in request.query_params:
+        raise invalid("recent and as_of exclude each other: with recent, the service chooses the seq", name="recent")
     as_of = await read_as_of(request)
-    headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}
-    if request.method == "HEAD":
-        return Response(media_type=media, headers=headers)
     pool = request.app.state.pool
     kept: KeptSnapshots | None = request.app.state.kept_snapshots
+    # A snapshot as of a seq never changes: the first one made is kept (service/kept.py). With `recent`, the
+    # newest kept one answers, whatever its seq; a mirror follows the feed from there.
+    newest = await _newest_kept(pool, kept, form, head=as_of.seq) if kept is not None and recent else None
+    headers = {**read_headers(as_of if newest is None else AsOf(newest.seq)), "Vary": "Accept, Accept-Encoding"}
+    if request.method == "HEAD":
+        return Response(media_type=media, headers=headers)
+    if kept is not None and newest is not None and (file := kept.opened(newest)) is not None:
+        answer = await _kept(request, file, kept, newest, media, headers)
+        if answer is not None:
+            return answer
+        headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}  # gone or damaged: the head's
     key = None
-    if kept is not None:  # a snapshot as of a seq never changes: the first one made is kept (service/kept.py)
-        key = kept.key(SNAPSHOT_FORMS[media], as_of.seq, await feed_store.hash_at(pool, seq=as_of.seq))
-        file = kept.opened(key)
+    if kept is not None:
+        key = kept.key(form, as_of.seq, await feed_store.hash_at(pool, seq=as_of.seq))
+        file = kept.opened(key) if key != newest else None
         if file is not None:
             answer = await _kept(request, file, kept, key, media, headers)
             if answer is not None:
@@ -207,9 +221,19 @@ async def snapshot(request: Request) -> Response:
     else:
         body = _ndjson(snapshot_lines(pool, seq=as_of.seq, api_version=API_VERSION))
     if keeper is not None:
-        body = _keeping(body, keeper)
+        body = keeping(body, keeper)
     return _SlotStream(_releasing(body, slot), slot, media_type=media,
                        headers={**headers, "X-Lextime-Snapshot": "made"})
+
+
+async def _newest_kept(pool: asyncpg.Pool, kept: KeptSnapshots, form: str, *, head: int) -> SnapshotKey | None:
+    """The kept snapshot of the highest seq up to `head` that is this ledger's (a folder may be shared by
+    services of other databases: the hash at its seq must be the one it was made at); None if there is none
+    among the few newest."""
+    for key in kept.newest(form)[:NEWEST_LOOKED_AT]:
+        if key.seq <= head and key.hash == await feed_store.hash_at(pool, seq=key.seq):
+            return key
+    return None
 
 
 async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey, media: str,
@@ -224,25 +248,6 @@ async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: Snap
     else:
         body = await decompressed(file, kept, key)
     return None if body is None else StreamingResponse(body, media_type=media, headers=headers)
-
-
-async def _keeping(chunks: AsyncGenerator[bytes, None], keeper: Keeper) -> AsyncGenerator[bytes, None]:
-    """The stream, copied into the keeper's file as it goes; kept only when it ended whole."""
-    whole = False
-    try:
-        async for chunk in chunks:
-            await keeper.write(chunk)
-            yield chunk
-        whole = True
-    finally:
-        with anyio.CancelScope(shield=True):
-            if whole:
-                size = await keeper.keep()
-                if size is not None:
-                    log.info("snapshot_kept", name=keeper.key.name, bytes=size)
-            else:
-                await keeper.drop()
-            await chunks.aclose()
 
 
 class _Slot:

@@ -197,6 +197,16 @@ def query_string(request: Request, name: str, *, max_len: int = 500) -> str | No
     return unicodedata.normalize("NFC", raw)
 
 
+def query_bool(request: Request, name: str) -> bool:
+    """A boolean query parameter: `true` or `false` (absent: false)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise invalid(f"{name} must be true or false, got {raw[:40]!r}", name=name)
+
+
 def encode_cursor(last_id: str) -> str:
     return base64.urlsafe_b64encode(orjson.dumps({"after": last_id})).decode().rstrip("=")
 

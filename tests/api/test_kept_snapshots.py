@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 
 from service import kept as kept_module
 from service.api import feed as feed_api
-from service.api.feed import _keeping
 from service.config import ConfigError, Settings
 from service.domain.bulk import BULK_MEDIA_TYPE
-from service.kept import KeptSnapshots, accepts
+from service.kept import KeptSnapshots, accepts, keeping
 from service.mirror import Source, mirror
 from service.store.db import create_pool
 from service.store.keys import insert_key
@@ -147,12 +146,12 @@ async def test_a_stream_that_ends_early_leaves_no_file(tmp_path: Path) -> None:
         for i in range(3):
             yield b"line %d\n" % i
 
-    stream = _keeping(chunks(), kept.keeper(kept.key("ndjson", 3, "a" * 64)))
+    stream = keeping(chunks(), kept.keeper(kept.key("ndjson", 3, "a" * 64)))
     assert await anext(stream) == b"line 0\n"
     await stream.aclose()
     assert files(tmp_path) == []
     key = kept.key("ndjson", 3, "a" * 64)
-    assert b"".join([c async for c in _keeping(chunks(), kept.keeper(key))]) == b"line 0\nline 1\nline 2\n"
+    assert b"".join([c async for c in keeping(chunks(), kept.keeper(key))]) == b"line 0\nline 1\nline 2\n"
     assert files(tmp_path) == [key.name]
 
 

@@ -119,7 +119,9 @@ def test_targets_are_judged_as_ratios() -> None:
                                                           "entries_per_s": made},
                 "kept": {"how": "kept", "seconds": 0.1, "wire_bytes": 10**7, "entries_per_s": kept}}
     mirror = {"feed_entries_per_s": 4000, "feed_entries": 9000, "snapshot": fetched(2000, 60_000),
-              "bulk": fetched(8000, 36_000)}
+              "bulk": fetched(8000, 36_000) | {"recent": {"how": "kept", "writes": 100, "snapshot_entries": 9000,
+                                                          "feed_entries": 100, "seconds": 0.2, "wire_bytes": 10**7,
+                                                          "entries_per_s": 46_000}}}
     rows = {t["target"]: t for t in report.targets(_result() | {"mirror": mirror})}
     judged = {name: (t["ratio"], t["verdict"]) for name, t in rows.items()}
     assert judged["change feed catch-up"] == (0.8, "missed")
@@ -128,6 +130,11 @@ def test_targets_are_judged_as_ratios() -> None:
     assert judged["bulk snapshot vs feed, made"] == (2.0, "missed")
     assert judged["bulk snapshot vs feed, kept"] == (9.0, "missed")
     assert rows["bulk snapshot vs feed, kept"]["measured"] == "36,000 vs 4,000 entries/s (binary COPY sections, kept)"
+    # As `lextime mirror` starts after writes: the newest kept snapshot and the feed after it, as one catch-up.
+    assert judged["bulk snapshot vs feed, recent after 100 writes"] == (11.5, "met")
+    assert "9,000 from the snapshot, kept, 100 from the feed" in rows["bulk snapshot vs feed, recent after 100 writes"][
+        "measured"]
+    assert "snapshot vs feed, recent after 100 writes" not in judged  # the NDJSON form has no such run
     history = {"imports": {"synthetic": {"commits": 10_000, "import_seconds": 12.0, "git_log_seconds": 2.0,
                                          "wall_seconds": 13.0, "peak_rss_mb": 130.0},
                            "synthetic, a tenth": {"commits": 1000, "import_seconds": 1.0, "git_log_seconds": 0.2,
