@@ -260,14 +260,14 @@ class Runner:
             feed_s = time.perf_counter() - started
             ndjson = [_read_snapshot(client) for _ in ("made", "kept")]
             bulk = [snapshot_load.read_bulk_snapshot(client) for _ in ("made", "kept")]
-            for w in writes:
-                non_2xx += int(client.post(w.path, content=w.body, headers={**auth, "Content-Type": "application/json"}
-                                           ).status_code >= 300)
+            written = sum(client.post(w.path, content=w.body, headers={**auth, "Content-Type": "application/json"}
+                                      ).status_code < 300 for w in writes)
             recent = snapshot_load.read_bulk_snapshot(client, recent=True)
             started = time.perf_counter()
-            tail, _, tail_errors = _follow_feed(client, deadline=started + 60, after=recent.seq)
+            tail, _, tail_errors = ((0, 0, 0) if recent.non_2xx else
+                                    _follow_feed(client, deadline=started + 60, after=recent.seq))
             tail_s = time.perf_counter() - started
-        non_2xx += sum(f.non_2xx for f in (*ndjson, *bulk, recent)) + tail_errors
+        non_2xx += sum(f.non_2xx for f in (*ndjson, *bulk, recent)) + tail_errors + len(writes) - written
         feed_rate = entries / feed_s if feed_s else 0.0
         result: dict[str, Any] = {"feed_entries": entries, "feed_texts": texts, "feed_seconds": round(feed_s, 2),
                                   "feed_entries_per_s": round(feed_rate), "errors": non_2xx}
@@ -277,16 +277,16 @@ class Runner:
                                      "wire_bytes": made.wire_bytes, "entries_per_s": round(made.rate)},
                             "kept": {"how": kept.how, "seconds": round(kept.seconds, 3),
                                      "wire_bytes": kept.wire_bytes, "entries_per_s": round(kept.rate)}}
-        caught_up = recent.entries + tail
-        result["bulk"]["recent"] = {"how": recent.how, "writes": len(writes), "snapshot_entries": recent.entries,
-                                    "feed_entries": tail, "seconds": round(recent.seconds + tail_s, 3),
-                                    "wire_bytes": recent.wire_bytes,
-                                    "entries_per_s": round(caught_up / (recent.seconds + tail_s))}
+        if not recent.non_2xx:  # else nothing to judge: the errors say so
+            result["bulk"]["recent"] = {
+                "how": recent.how, "writes": written, "snapshot_entries": recent.entries, "feed_entries": tail,
+                "seconds": round(recent.seconds + tail_s, 3), "wire_bytes": recent.wire_bytes,
+                "entries_per_s": round((recent.entries + tail) / (recent.seconds + tail_s))}
         self.say(f"mirror: feed {feed_rate:,.0f} entries/s (texts by hash); snapshot made {ndjson[0].rate:,.0f}, "
                  f"kept {ndjson[1].rate:,.0f} entries/s; bulk snapshot made {bulk[0].rate:,.0f}, "
-                 f"kept {bulk[1].rate:,.0f} entries/s; after {len(writes)} writes, the recent bulk snapshot "
+                 f"kept {bulk[1].rate:,.0f} entries/s; after {written} writes, the recent bulk snapshot "
                  f"({recent.how}, {recent.entries:,} entries) and the feed's {tail:,} after it "
-                 f"{result['bulk']['recent']['entries_per_s']:,} entries/s; errors {non_2xx}")
+                 f"{result['bulk'].get('recent', {}).get('entries_per_s', 0):,} entries/s; errors {non_2xx}")
         for form in ("bulk", "ndjson"):
             start = snapshot_load.mirror_start(self.server_dsn, base, bulk=form == "bulk")
             result[f"mirror_start_{form}"] = {"entries": start.entries, "seconds": round(start.seconds, 2),

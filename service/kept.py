@@ -146,7 +146,11 @@ class KeptSnapshots:
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:  # another one is making
+            except BlockingIOError:  # another one is making
+                yield False
+                return
+            except OSError as exc:  # a file system without locks (some network ones): none made ahead
+                log.warning("snapshot_folder_cannot_lock", folder=str(self.folder), error=str(exc))
                 yield False
                 return
             yield True

@@ -78,13 +78,14 @@ class Source:
     @contextlib.asynccontextmanager
     async def _snapshot(self, accept: str) -> AsyncIterator[httpx.Response]:
         """`GET /v1/snapshot` in `accept`, a recent one: the newest the source keeps, whatever its seq (the
-        mirror follows the feed after the seq it names). A source older than `recent` refuses it with a `400`:
-        then the snapshot at its head."""
+        mirror follows the feed after the seq it names). A source older than `recent` refuses it
+        (`unknown-parameters`): then the snapshot at its head."""
         async with self.client.stream("GET", "/v1/snapshot", params={"recent": "true"},
                                       headers={"Accept": accept}) as r:
-            if r.status_code != 400:
+            if r.status_code != 400 or not _unknown_parameters(await r.aread()):
                 yield r
                 return
+        log.info("mirror_source_without_recent_snapshots")
         async with self.client.stream("GET", "/v1/snapshot", headers={"Accept": accept}) as r:
             yield r
 
@@ -110,6 +111,15 @@ class Source:
                 raise MirrorError(f"the source answered {r.status_code} to /v1/snapshot")
             async for chunk in r.aiter_bytes():
                 yield chunk
+
+
+def _unknown_parameters(body: bytes) -> bool:
+    """Whether a problem answer says a query parameter is unknown."""
+    try:
+        problem = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(problem, dict) and str(problem.get("type", "")).endswith("unknown-parameters")
 
 
 class NoBulkSnapshot(Exception):

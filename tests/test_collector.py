@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from service.app import GC_THRESHOLDS, MMAP_THRESHOLD_BYTES
+from service.app import ARENAS, GC_THRESHOLDS, MMAP_THRESHOLD_BYTES
 
 
 def test_the_worker_factory_settles_the_collector() -> None:
@@ -60,3 +60,41 @@ def test_the_worker_factory_keeps_large_blocks_out_of_the_heap() -> None:
     assert plain == "0", "by default a 16 MB block after a 24 MB one grows the heap"
     assert _mapped("worker") == "1", "in a serving worker it is mapped on its own, and returned when freed"
     assert MMAP_THRESHOLD_BYTES <= 16 << 20
+
+
+# In a fresh interpreter: eight threads allocate at once (each holding a block until all have one), then glibc
+# reports its heaps on stderr, one "Arena N:" each.
+_ARENAS_AFTER_THREADS = """
+import ctypes, sys, threading
+libc = ctypes.CDLL(None)
+if not hasattr(libc, "malloc_stats"):
+    print("no-glibc"); sys.exit()
+libc.malloc.restype = ctypes.c_void_p
+if sys.argv[1] == "worker":
+    from service.app import app_from_env
+    app_from_env()
+together = threading.Barrier(8)
+def allocate():
+    libc.malloc(4096)
+    together.wait()
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc.malloc_stats()
+"""
+
+
+def _arenas(mode: str) -> str:
+    done = subprocess.run([sys.executable, "-c", _ARENAS_AFTER_THREADS, mode], capture_output=True, text=True,
+                          check=True, timeout=60,
+                          env={**os.environ, "DATABASE_URL": "postgresql://lextime@127.0.0.1:1/unused",
+                               "LEXTIME_LOG_LEVEL": "warning"})
+    return "no-glibc" if "no-glibc" in done.stdout else str(done.stderr.count("Arena "))
+
+
+def test_the_worker_factory_keeps_threads_on_one_heap() -> None:
+    plain = _arenas("plain")
+    if plain == "no-glibc":
+        pytest.skip("glibc's allocator is not this process's")
+    assert int(plain) > 1, "by default threads allocating at once get heaps of their own"
+    assert _arenas("worker") == str(ARENAS) == "1"

@@ -41,6 +41,7 @@ log = structlog.get_logger("lextime.feed")
 MAX_WAIT_S = 30
 SNAPSHOTS_AT_ONCE = 2  # per process
 SNAPSHOT_MEDIA_TYPES = ("application/x-ndjson", BULK_MEDIA_TYPE)  # the default first
+RECENT_BEHIND = 1000  # entries a recent snapshot may be behind the head (or a tenth of the ledger, if more)
 NEWEST_LOOKED_AT = 8  # kept snapshots checked against the ledger for `recent`, the highest seqs first
 SNAPSHOT_FORMS = {"application/x-ndjson": "ndjson", BULK_MEDIA_TYPE: "pgcopy"}  # as kept files are named
 MAX_BATCH = 1000
@@ -193,11 +194,12 @@ async def snapshot(request: Request) -> Response:
     headers = {**read_headers(as_of if newest is None else AsOf(newest.seq)), "Vary": "Accept, Accept-Encoding"}
     if request.method == "HEAD":
         return Response(media_type=media, headers=headers)
-    if kept is not None and newest is not None and (file := kept.opened(newest)) is not None:
-        answer = await _kept(request, file, kept, newest, media, headers)
+    if kept is not None and newest is not None:
+        file = kept.opened(newest)
+        answer = None if file is None else await _kept(request, file, kept, newest, media, headers)
         if answer is not None:
             return answer
-        headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}  # gone or damaged: the head's
+        headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}  # pruned or damaged: the head's
     key = None
     if kept is not None:
         key = kept.key(form, as_of.seq, await feed_store.hash_at(pool, seq=as_of.seq))
@@ -228,10 +230,12 @@ async def snapshot(request: Request) -> Response:
 
 async def _newest_kept(pool: asyncpg.Pool, kept: KeptSnapshots, form: str, *, head: int) -> SnapshotKey | None:
     """The kept snapshot of the highest seq up to `head` that is this ledger's (a folder may be shared by
-    services of other databases: the hash at its seq must be the one it was made at); None if there is none
-    among the few newest."""
-    for key in kept.newest(form)[:NEWEST_LOOKED_AT]:
-        if key.seq <= head and key.hash == await feed_store.hash_at(pool, seq=key.seq):
+    services of other databases: the hash at its seq must be the one it was made at), when it is recent: at
+    most a tenth of the ledger or RECENT_BEHIND entries behind the head, whichever is more, and not the empty
+    one of seq 0 (every ledger's). None if there is none such among the few newest."""
+    behind = max(head // 10, RECENT_BEHIND)
+    for key in [k for k in kept.newest(form) if 0 < k.seq <= head and head - k.seq <= behind][:NEWEST_LOOKED_AT]:
+        if key.hash == await feed_store.hash_at(pool, seq=key.seq):
             return key
     return None
 

@@ -14,13 +14,16 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from service import ahead as ahead_module
 from service.ahead import SnapshotsAhead
+from service.api.feed import RECENT_BEHIND, _newest_kept
 from service.app import create_app
 from service.config import ConfigError, Settings
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.kept import KeptSnapshots
 from service.mirror import Source, mirror
 from service.store.db import create_pool
+from service.store.feed import hash_at
 from service.store.keys import insert_key
 from tests.api.test_feed import ACT, ok, record_some
 from tests.conftest import TEST_DATA_DIR, Api, start_server
@@ -57,8 +60,8 @@ async def served(database: str, owner: asyncpg.Connection, tmp_path: Path) -> As
         await task
 
 
-def ahead_of(s: Served, slots: int = 2) -> SnapshotsAhead:
-    return SnapshotsAhead(s.pool, s.kept, asyncio.Semaphore(slots), interval_s=3600)
+def ahead_of(s: Served, interval_s: float = 3600) -> SnapshotsAhead:
+    return SnapshotsAhead(s.pool, s.kept, interval_s=interval_s)
 
 
 async def snapshot(api: Api, media: str = BULK_MEDIA_TYPE, **params: str) -> httpx.Response:
@@ -85,16 +88,55 @@ async def test_the_bulk_snapshot_at_the_head_is_made_ahead_once(served: Served) 
     assert (await snapshot(served.api, as_of="5")).headers["X-Lextime-Snapshot"] == "kept"
 
 
-async def test_nothing_is_made_ahead_while_another_makes_one_or_every_slot_is_taken(served: Served) -> None:
+async def test_nothing_is_made_ahead_while_another_makes_one(served: Served) -> None:
     await record_some(served.api)
     with served.kept.making() as ours:
         assert ours
         assert await ahead_of(served).once() is None  # the folder's lock is taken (another worker)
-    busy = ahead_of(served, slots=1)
-    await busy.slots.acquire()  # a request is streaming a snapshot: requests come first
-    assert await busy.once() is None and names(served.folder) == []
-    busy.slots.release()
-    assert await busy.once() is not None and not busy.slots.locked()  # the slot is given back
+        assert names(served.folder) == []
+    assert await ahead_of(served).once() is not None
+
+
+async def test_a_make_cancelled_midway_leaves_nothing_and_frees_the_lock(served: Served,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    await record_some(served.api)
+    streaming, never = asyncio.Event(), asyncio.Event()
+
+    async def stuck(pool: asyncpg.Pool, *, seq: int, api_version: str) -> AsyncIterator[bytes]:
+        yield b"the first piece"
+        streaming.set()
+        await never.wait()  # a make that would go on (a large corpus, a slow disk) until the service stops
+        yield b"never sent"
+
+    monkeypatch.setattr(ahead_module, "bulk_snapshot", stuck)
+    make = asyncio.create_task(ahead_of(served).once())
+    await asyncio.wait_for(streaming.wait(), 30)
+    make.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await make
+    assert sorted(p.name for p in served.folder.iterdir()) == [".making.lock"]  # no temporary file, nothing kept
+    with served.kept.making() as ours:
+        assert ours
+
+
+async def test_making_ahead_goes_on_after_a_failure(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    await record_some(served.api)
+    ahead = ahead_of(served, interval_s=0.01)
+    real, calls = ahead.once, []
+
+    async def failing_first() -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a failure no one foresaw")
+        return await real()
+
+    monkeypatch.setattr(ahead, "once", failing_first)
+    running = asyncio.create_task(ahead.run())
+    try:
+        await asyncio.wait_for(ahead.made.wait(), 30)
+    finally:
+        running.cancel()
+    assert len(calls) >= 2 and ahead.newest is not None and ahead.newest.seq == 4
 
 
 async def test_nothing_is_made_ahead_while_the_status_periods_are_behind(served: Served,
@@ -108,6 +150,8 @@ async def test_recent_answers_from_the_newest_kept_snapshot_and_a_mirror_follows
         served: Served, new_database: NewDatabase) -> None:  # noqa: F811
     api = served.api
     await record_some(api)
+    none_kept = await api.client.head("/v1/snapshot", params={"recent": "true"}, headers={"Accept": BULK_MEDIA_TYPE})
+    assert none_kept.status_code == 200 and none_kept.headers["X-Lextime-Seq"] == "4"  # the head's
     first = await snapshot(api, recent="true")  # none kept yet: made at the head, and kept
     assert (first.headers["X-Lextime-Snapshot"], first.headers["X-Lextime-Seq"]) == ("made", "4")
     await ok(api, "/v1/acts", {**ACT, "number": "3"})  # seq 5: the head moves past it
@@ -160,6 +204,26 @@ async def test_recent_passes_over_kept_snapshots_of_another_ledger(served: Serve
     assert (served.folder / foreign.name).read_bytes() == b"not this ledger's"  # left alone
 
 
+async def test_recent_is_never_the_empty_snapshot_nor_one_far_behind(served: Served) -> None:
+    api = served.api
+    empty = await snapshot(api)  # seq 0: kept, and true of every ledger before its first entry
+    assert (empty.headers["X-Lextime-Snapshot"], empty.headers["X-Lextime-Seq"]) == ("made", "0")
+    await record_some(api)
+    recent = await snapshot(api, recent="true")
+    assert (recent.headers["X-Lextime-Snapshot"], recent.headers["X-Lextime-Seq"]) == ("made", "4")
+    digest = await hash_at(served.pool, seq=4)
+    key = served.kept.key("pgcopy", 4, digest)
+    assert served.kept.has(key)
+    # As if the head had gone on: up to RECENT_BEHIND entries behind it will do,
+    assert await _newest_kept(served.pool, served.kept, "pgcopy", head=4 + RECENT_BEHIND) == key
+    assert await _newest_kept(served.pool, served.kept, "pgcopy", head=5 + RECENT_BEHIND) is None
+    # or a tenth of a larger ledger (a file as if kept at seq 20,000: the newest entry up to it is still 4).
+    far = served.kept.key("pgcopy", 20_000, digest)
+    (served.folder / far.name).write_bytes(b"")
+    assert await _newest_kept(served.pool, served.kept, "pgcopy", head=22_200) == far
+    assert await _newest_kept(served.pool, served.kept, "pgcopy", head=22_300) is None
+
+
 async def test_a_damaged_recent_snapshot_is_removed_and_the_head_is_made(served: Served) -> None:
     api = served.api
     await record_some(api)
@@ -172,6 +236,47 @@ async def test_a_damaged_recent_snapshot_is_removed_and_the_head_is_made(served:
     assert (answer.headers["X-Lextime-Snapshot"], answer.headers["X-Lextime-Seq"]) == ("made", "5")
     assert answer.content.split(b"\n", 1)[0].count(b'"seq":5') == 1
     assert name not in names(served.folder)
+
+
+async def test_a_recent_snapshot_pruned_meanwhile_gives_the_heads(served: Served,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    api = served.api
+    await record_some(api)
+    await snapshot(api)  # kept at 4
+    await ok(api, "/v1/acts", {**ACT, "number": "3"})
+    found = KeptSnapshots.opened
+    # Chosen as the newest, then removed by another worker's prune before it is opened.
+    monkeypatch.setattr(KeptSnapshots, "opened", lambda self, key: None if key.seq == 4 else found(self, key))
+    answer = await snapshot(api, recent="true")
+    assert (answer.headers["X-Lextime-Snapshot"], answer.headers["X-Lextime-Seq"]) == ("made", "5")
+    assert b'"seq":5' in answer.content.split(b"\n", 1)[0]
+
+
+async def test_a_mirror_of_a_source_without_recent_snapshots_starts_from_its_head(
+        database: str, owner: asyncpg.Connection, new_database: NewDatabase) -> None:  # noqa: F811
+    key = await insert_key(owner, name="test-writer")
+    server, task, base = await start_server(database)
+    # A source of an earlier version: its contract has no `recent`, so it refuses the parameter.
+    older = server.config.app.state.query_parameters
+    for method in ("GET", "HEAD"):
+        older[(method, "/v1/snapshot")] = older[(method, "/v1/snapshot")] - {"recent"}
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            source = Api(client, key, base, database)
+            await record_some(source)
+            refused = await client.get("/v1/snapshot", params={"recent": "true"})
+            assert refused.status_code == 400 and refused.json()["type"] == "urn:lextime:problem:unknown-parameters"
+            target = await new_database()
+            pool = await create_pool(target, min_size=1, max_size=2)
+            try:
+                report = await mirror(Source(client), pool)
+            finally:
+                await pool.close()
+    finally:
+        server.should_exit = True
+        await task
+    assert (report.from_snapshot, report.applied, report.head_seq) == (4, 0, 4)
+    assert await state_of(target) == await state_of(database)
 
 
 @pytest.mark.parametrize(("params", "detail"), [({"recent": "true", "as_of": "1"}, "exclude each other"),
