@@ -22,7 +22,7 @@ from service.api import feed as feed_api
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.domain.checkpoints import Signer
 from service.domain.errors import Invalid
-from service.mirror import Source, apply_page, mirror
+from service.mirror import MirrorReport, Source, apply_page, mirror
 from service.store import projections
 from service.store.bulk_snapshot import bulk_snapshot, load_bulk_snapshot
 from service.store.db import create_pool
@@ -66,11 +66,16 @@ async def write(dsn: str, writers: int, per_writer: int, *, seed: int = 1) -> No
         await pool.close()
 
 
-async def follow(api: Api, dsn: str, **kwargs: object) -> object:
+Seen = Callable[[httpx.Response], Awaitable[None]]
+
+
+async def follow(api: Api, dsn: str, *, seen: Seen | None = None, **kwargs: Any) -> MirrorReport:
+    """`lextime mirror` from the service into `dsn`; `seen` is shown every answer the mirror gets."""
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
-        async with httpx.AsyncClient(base_url=api.base_url, timeout=60) as client:
-            return await mirror(Source(client), pool, **kwargs)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(base_url=api.base_url, timeout=60,
+                                     event_hooks={"response": [seen] if seen else []}) as client:
+            return await mirror(Source(client), pool, **kwargs)
     finally:
         await pool.close()
 
@@ -81,7 +86,7 @@ async def test_a_mirror_from_the_feed_and_one_from_a_snapshot_end_identical(api:
     from_feed, from_snapshot = await new_database(), await new_database()
     await follow(api, from_feed, use_snapshot=False, batch=7)
     report = await follow(api, from_snapshot, use_snapshot=True)
-    assert report.from_snapshot > 0  # type: ignore[attr-defined]
+    assert report.from_snapshot > 0
     await write(api.dsn, 2, 15, seed=2)  # more after the snapshot: both continue from the feed
     await follow(api, from_feed, batch=7)
     await follow(api, from_snapshot)
@@ -295,7 +300,7 @@ async def test_a_mirror_starts_from_the_bulk_snapshot(api: Api, new_database: Ne
     monkeypatch.setattr(Source, "snapshot", None)  # the NDJSON form is not asked for
     local = await new_database()
     report = await follow(api, local)
-    assert asked == ["bulk"] and report.from_snapshot > 0  # type: ignore[attr-defined]
+    assert asked == ["bulk"] and report.from_snapshot > 0
     assert await state_of(local) == await state_of(api.dsn)
 
 
@@ -305,7 +310,7 @@ async def test_a_mirror_of_a_source_that_ignores_accept_loads_its_ndjson(api: Ap
     monkeypatch.setattr(feed_api, "negotiate", lambda accept, offered: "application/x-ndjson")  # an older Lextime
     local = await new_database()
     report = await follow(api, local)
-    assert report.from_snapshot > 0  # type: ignore[attr-defined]
+    assert report.from_snapshot > 0
     assert await state_of(local) == await state_of(api.dsn)
 
 

@@ -22,8 +22,6 @@ from service.api import feed as feed_api
 from service.config import ConfigError, Settings
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.kept import KeptSnapshots, accepts, keeping
-from service.mirror import Source, mirror
-from service.store.db import create_pool
 from service.store.keys import insert_key
 from tests.api.test_feed import ACT, ok, record_some
 from tests.conftest import Api, start_server
@@ -185,12 +183,7 @@ async def test_a_mirror_loads_a_kept_snapshot_sent_compressed(kept: tuple[Api, P
         if response.url.path == "/v1/snapshot":
             sent.append((response.headers.get("X-Lextime-Snapshot"), response.headers.get("Content-Encoding")))
 
-    pool = await create_pool(second, min_size=1, max_size=2)
-    try:
-        async with httpx.AsyncClient(base_url=api.base_url, timeout=60, event_hooks={"response": [seen]}) as client:
-            report = await mirror(Source(client), pool)
-    finally:
-        await pool.close()
+    report = await follow(api, second, seen=seen)
     assert sent == [("kept", "zstd")] and report.from_snapshot == 5
     assert await state_of(second) == await state_of(first) == await state_of(api.dsn)
 

@@ -21,14 +21,13 @@ from service.app import create_app
 from service.config import ConfigError, Settings
 from service.domain.bulk import BULK_MEDIA_TYPE
 from service.kept import KeptSnapshots
-from service.mirror import Source, mirror
 from service.store.db import create_pool
 from service.store.feed import hash_at
 from service.store.keys import insert_key
 from tests.api.test_feed import ACT, ok, record_some
 from tests.conftest import TEST_DATA_DIR, Api, start_server
 from tests.sync_workload import state_of
-from tests.test_mirror import NewDatabase, new_database  # noqa: F401 (a fixture)
+from tests.test_mirror import NewDatabase, follow, new_database  # noqa: F401 (a fixture)
 
 NDJSON = "application/x-ndjson"
 
@@ -172,22 +171,12 @@ async def test_recent_answers_from_the_newest_kept_snapshot_and_a_mirror_follows
         if response.url.path == "/v1/snapshot":
             sent.append((response.headers["X-Lextime-Snapshot"], response.headers["X-Lextime-Seq"]))
 
-    pool = await create_pool(target, min_size=1, max_size=2)
-    try:
-        async with httpx.AsyncClient(base_url=api.base_url, timeout=60, event_hooks={"response": [seen]}) as client:
-            report = await mirror(Source(client), pool)
-    finally:
-        await pool.close()
+    report = await follow(api, target, seen=seen)
     assert sent == [("kept", "5")]  # the bulk one at 5 was kept when the bare request above made it
     assert (report.from_snapshot, report.applied, report.head_seq) == (5, 0, 5)
     await ok(api, "/v1/acts", {**ACT, "number": "4"})  # seq 6
     later = await new_database()
-    pool = await create_pool(later, min_size=1, max_size=2)
-    try:
-        async with httpx.AsyncClient(base_url=api.base_url, timeout=60) as client:
-            report = await mirror(Source(client), pool)
-    finally:
-        await pool.close()
+    report = await follow(api, later)
     assert (report.from_snapshot, report.applied, report.head_seq) == (5, 1, 6)  # the snapshot, then the feed
     assert await state_of(later) == await state_of(api.dsn)
 
@@ -267,11 +256,7 @@ async def test_a_mirror_of_a_source_without_recent_snapshots_starts_from_its_hea
             refused = await client.get("/v1/snapshot", params={"recent": "true"})
             assert refused.status_code == 400 and refused.json()["type"] == "urn:lextime:problem:unknown-parameters"
             target = await new_database()
-            pool = await create_pool(target, min_size=1, max_size=2)
-            try:
-                report = await mirror(Source(client), pool)
-            finally:
-                await pool.close()
+            report = await follow(source, target)
     finally:
         server.should_exit = True
         await task
