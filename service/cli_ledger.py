@@ -196,7 +196,8 @@ def add_parsers(commands: Any, add_data_dir: AddDataDir) -> None:
         help="follow another Lextime's change feed into this database",
         description="Copy another Lextime into this database and keep it identical: an empty database first "
         "loads a recent snapshot the source keeps (or one as of its head), then the change feed after it is "
-        "applied page by page, every entry's hash and link checked. Safe to interrupt at any point: the next run resumes from the local ledger's head.",
+        "applied page by page, every entry's hash and link checked. Safe to interrupt at any point: the next "
+        "run resumes from the local ledger's head.",
     )
     mirror.add_argument("--from", dest="source", required=True, metavar="URL",
                         help="the source's base URL, e.g. https://lextime.example.org")

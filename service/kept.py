@@ -144,16 +144,15 @@ class KeptSnapshots:
             yield False
             return
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # another one is making
-                yield False
-                return
-            except OSError as exc:  # a file system without locks (some network ones): none made ahead
-                log.warning("snapshot_folder_cannot_lock", folder=str(self.folder), error=str(exc))
-                yield False
-                return
-            yield True
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            ours = True
+        except BlockingIOError:  # another one is making
+            ours = False
+        except OSError as exc:  # a file system without locks (some network ones): none made ahead
+            log.warning("snapshot_folder_cannot_lock", folder=str(self.folder), error=str(exc))
+            ours = False
+        try:
+            yield ours
         finally:
             os.close(fd)  # releases the lock
 

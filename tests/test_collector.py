@@ -45,12 +45,15 @@ print(libc.mallinfo2().hblks - before)
 """
 
 
+def _probe(script: str, mode: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter, as a plain process or (`worker`) as a serving worker settles itself."""
+    return subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True, check=True,
+                          timeout=60, env={**os.environ, "DATABASE_URL": "postgresql://lextime@127.0.0.1:1/unused",
+                                           "LEXTIME_LOG_LEVEL": "warning"})
+
+
 def _mapped(mode: str) -> str:
-    done = subprocess.run([sys.executable, "-c", _MAPPED_AFTER_A_LARGE_FREE, mode], capture_output=True, text=True,
-                          check=True, timeout=60,
-                          env={**os.environ, "DATABASE_URL": "postgresql://lextime@127.0.0.1:1/unused",
-                               "LEXTIME_LOG_LEVEL": "warning"})
-    return done.stdout.strip()
+    return _probe(_MAPPED_AFTER_A_LARGE_FREE, mode).stdout.strip()
 
 
 def test_the_worker_factory_keeps_large_blocks_out_of_the_heap() -> None:
@@ -85,10 +88,7 @@ libc.malloc_stats()
 
 
 def _arenas(mode: str) -> str:
-    done = subprocess.run([sys.executable, "-c", _ARENAS_AFTER_THREADS, mode], capture_output=True, text=True,
-                          check=True, timeout=60,
-                          env={**os.environ, "DATABASE_URL": "postgresql://lextime@127.0.0.1:1/unused",
-                               "LEXTIME_LOG_LEVEL": "warning"})
+    done = _probe(_ARENAS_AFTER_THREADS, mode)
     return "no-glibc" if "no-glibc" in done.stdout else str(done.stderr.count("Arena "))
 
 

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio
@@ -191,23 +191,18 @@ async def snapshot(request: Request) -> Response:
     # A snapshot as of a seq never changes: the first one made is kept (service/kept.py). With `recent`, the
     # newest kept one answers, whatever its seq; a mirror follows the feed from there.
     newest = await _newest_kept(pool, kept, form, head=as_of.seq) if kept is not None and recent else None
-    headers = {**read_headers(as_of if newest is None else AsOf(newest.seq)), "Vary": "Accept, Accept-Encoding"}
     if request.method == "HEAD":
-        return Response(media_type=media, headers=headers)
+        return Response(media_type=media, headers=_snapshot_headers(as_of if newest is None else AsOf(newest.seq)))
     if kept is not None and newest is not None:
-        file = kept.opened(newest)
-        answer = None if file is None else await _kept(request, file, kept, newest, media, headers)
+        answer = await _kept(request, kept, newest, media, AsOf(newest.seq))
         if answer is not None:
-            return answer
-        headers = {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}  # pruned or damaged: the head's
+            return answer  # else pruned or damaged meanwhile: the head's, as without `recent`
     key = None
     if kept is not None:
         key = kept.key(form, as_of.seq, await feed_store.hash_at(pool, seq=as_of.seq))
-        file = kept.opened(key) if key != newest else None
-        if file is not None:
-            answer = await _kept(request, file, kept, key, media, headers)
-            if answer is not None:
-                return answer
+        answer = await _kept(request, kept, key, media, as_of) if key != newest else None
+        if answer is not None:
+            return answer
     # Kept only when every fact up to the seq is projected: `lextime migrate` may still be writing the status
     # periods of a database upgraded with history, in a transaction this snapshot would not see.
     keeper = (kept.keeper(key) if kept is not None and key is not None
@@ -225,7 +220,11 @@ async def snapshot(request: Request) -> Response:
     if keeper is not None:
         body = keeping(body, keeper)
     return _SlotStream(_releasing(body, slot), slot, media_type=media,
-                       headers={**headers, "X-Lextime-Snapshot": "made"})
+                       headers={**_snapshot_headers(as_of), "X-Lextime-Snapshot": "made"})
+
+
+def _snapshot_headers(as_of: AsOf) -> dict[str, str]:
+    return {**read_headers(as_of), "Vary": "Accept, Accept-Encoding"}
 
 
 async def _newest_kept(pool: asyncpg.Pool, kept: KeptSnapshots, form: str, *, head: int) -> SnapshotKey | None:
@@ -240,11 +239,14 @@ async def _newest_kept(pool: asyncpg.Pool, kept: KeptSnapshots, form: str, *, he
     return None
 
 
-async def _kept(request: Request, file: BinaryIO, kept: KeptSnapshots, key: SnapshotKey, media: str,
-                headers: dict[str, str]) -> Response | None:
-    """A kept snapshot: its file as it is, zstd-compressed, to a client that accepts zstd; else decompressed
-    (None when the file is found damaged before anything is sent: it is gone, and the snapshot is made)."""
-    headers = {**headers, "X-Lextime-Snapshot": "kept"}
+async def _kept(request: Request, kept: KeptSnapshots, key: SnapshotKey, media: str, as_of: AsOf) -> Response | None:
+    """The kept snapshot of `key`, as of `as_of`: its file as it is, zstd-compressed, to a client that accepts
+    zstd; else decompressed. None when it is not kept, or is found damaged before anything is sent (it is gone
+    then)."""
+    file = kept.opened(key)
+    if file is None:
+        return None
+    headers = {**_snapshot_headers(as_of), "X-Lextime-Snapshot": "kept"}
     if accepts(request.headers.get("accept-encoding"), "zstd"):
         size = os.fstat(file.fileno()).st_size
         body = await compressed(file, kept, key)
